@@ -1,0 +1,3 @@
+using RpsServerless.Cli;
+
+return RpsCli.Run(args, Console.Out, Console.Error);
