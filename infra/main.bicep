@@ -33,7 +33,7 @@ param sites string[] = [
   'QDUAH'
 ]
 
-@description('Audience the app requires in Entra ID bearer tokens: the API app registration\'s application id URI or client id.')
+@description('Audience the app requires in Entra ID bearer tokens: the API app registration\'s application (client) id, which is the aud of v2.0 access tokens.')
 @minLength(1)
 param authAudience string
 

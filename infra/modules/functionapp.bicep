@@ -53,7 +53,7 @@ param allocationSeedSecretUri string
 @description('Entra ID authority the app validates bearer tokens against.')
 param authAuthority string
 
-@description('Audience (application id URI or client id) the app requires in bearer tokens.')
+@description('Audience the app requires in bearer tokens (the API app registration\'s client id).')
 param authAudience string
 
 @description('Memory per instance in MB.')
