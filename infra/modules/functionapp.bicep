@@ -151,6 +151,9 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
+      // Service URIs from the account itself: the host would otherwise derive them from accountName with the public
+      // cloud's suffix.
+      AzureWebJobsStorage__blobServiceUri: blobEndpoint
       AzureWebJobsStorage__queueServiceUri: queueEndpoint
       AzureWebJobsStorage__tableServiceUri: tableEndpoint
 
