@@ -19,10 +19,17 @@ public sealed class AllocationSeed
 
     private readonly byte[] _key;
 
-    private AllocationSeed(byte[] key) => _key = key;
+    private AllocationSeed(byte[] key)
+    {
+        _key = key;
+        DrawKey = DrawKey.OneShot(key);
+    }
 
-    /// <summary>The key bytes, for the draw streams and the commitment only.</summary>
+    /// <summary>The key bytes, for the commitment only.</summary>
     internal byte[] Key => _key;
+
+    /// <summary>The seed as the key of the allocation draw streams.</summary>
+    internal DrawKey DrawKey { get; }
 
     public int Length => _key.Length;
 

@@ -101,7 +101,7 @@ public static class Allocator
         var position = continues ? cursor!.PositionInBlock + 1 : 1;
 
         Span<int> block = stackalloc int[PermutedBlocks.MaxBlockSize(protocol)];
-        var size = PermutedBlocks.Fill(seed.Key, protocol.Version, stratum, blockNumber, ratio, protocol.Allocation.BlockSizes, block);
+        var size = PermutedBlocks.Fill(seed.DrawKey, protocol.Version, stratum, blockNumber, ratio, protocol.Allocation.BlockSizes, block);
         if (continues && size != cursor!.BlockSize)
             throw new InvalidOperationException(
                 $"The {stratum} block cursor does not fit the sequence generated from the configured seed: the seed or the allocation settings of {protocol.Version} changed during the trial.");
@@ -134,7 +134,7 @@ public static class Allocator
                 levelCounts[i * ratio.Count + k] = counts.GetValueOrDefault(ratio.Arms[k]);
         }
 
-        var stream = new DrawStream(seed.Key, protocol.Version, Minimisation.MethodName, Minimisation.Scope, allocationNumber);
+        var stream = new DrawStream(seed.DrawKey, protocol.Version, Minimisation.MethodName, Minimisation.Scope, allocationNumber);
         var g = new long[ratio.Count];
         var choice = Minimisation.Choose(ref stream, ratio, levelCounts, settings.PreferredArmProbability, g);
 

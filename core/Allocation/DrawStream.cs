@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace RpsServerless.Core.Allocation;
@@ -37,14 +36,14 @@ internal struct DrawStream
     private const int MaxMessageBytes = 256;
     private static ReadOnlySpan<byte> Label => "RPS-ALLOCATION-DRAWS-v1"u8;
 
-    private readonly byte[] _key;
+    private readonly DrawKey _key;
     private MessageBuffer _message;
     private readonly int _counterOffset;
     private OutputBuffer _output;
     private int _used;
     private uint _counter;
 
-    public DrawStream(byte[] key, string protocolVersion, string method, string scope, long index)
+    public DrawStream(DrawKey key, string protocolVersion, string method, string scope, long index)
     {
         _key = key;
         Span<byte> message = _message;
@@ -120,7 +119,7 @@ internal struct DrawStream
     {
         Span<byte> message = _message;
         BinaryPrimitives.WriteUInt32BigEndian(message[_counterOffset..], _counter++);
-        HMACSHA256.HashData(_key, message[..(_counterOffset + sizeof(uint))], _output);
+        _key.Compute(message[..(_counterOffset + sizeof(uint))], _output);
         _used = 0;
     }
 

@@ -18,7 +18,7 @@ public static class PermutedBlocks
     {
         var ratio = AllocationRatio.Of(protocol);
         Span<int> block = stackalloc int[MaxBlockSize(protocol)];
-        var size = Fill(seed.Key, protocol.Version, stratum, blockNumber, ratio, protocol.Allocation.BlockSizes, block);
+        var size = Fill(seed.DrawKey, protocol.Version, stratum, blockNumber, ratio, protocol.Allocation.BlockSizes, block);
         return block[..size].ToArray().Select(i => ratio.Arms[i]).ToArray();
     }
 
@@ -54,7 +54,7 @@ public static class PermutedBlocks
     /// block is then equally likely.
     /// </summary>
     internal static int Fill(
-        byte[] key, string protocolVersion, string stratum, int blockNumber, AllocationRatio ratio,
+        DrawKey key, string protocolVersion, string stratum, int blockNumber, AllocationRatio ratio,
         IReadOnlyList<int> blockSizes, Span<int> block)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockNumber, 1);
