@@ -4,10 +4,10 @@ using RpsServerless.Core.Protocol;
 namespace RpsServerless.Core.Allocation;
 
 /// <summary>
-/// What a site may be told about an allocation (api.md): the arm and its number, never how it was drawn. The HTTP
-/// layer returns this type; it has no property that could carry block size, position or minimisation totals.
+/// The allocation as a site may see it (api.md): the arm and its number, never how it was drawn. The HTTP layer
+/// returns this type; it has no property that could carry block size, position or minimisation totals.
 /// </summary>
-public sealed record Allocation(
+public sealed record SiteAllocation(
     int AllocationNumber,
     string ScreeningId,
     string SiteId,
@@ -18,10 +18,10 @@ public sealed record Allocation(
     DateTimeOffset AllocatedAt);
 
 /// <summary>
-/// The append-only allocation record (anchors §5.3): the site-visible <see cref="Allocation"/>, who asked and in which
+/// The append-only allocation record (anchors §5.3): the site-visible <see cref="SiteAllocation"/>, who asked and in which
 /// request, and the <see cref="Concealed"/> audit detail that only the unblinded statistician and auditors may read.
 /// </summary>
-public sealed record AllocationRecord(Allocation Allocation, string Actor, string RequestId, AllocationAudit Concealed);
+public sealed record AllocationRecord(SiteAllocation Allocation, string Actor, string RequestId, AllocationAudit Concealed);
 
 /// <summary>How the arm was chosen. Concealed from sites: it would let them predict the next allocation.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]

@@ -39,7 +39,7 @@ public static class Allocator
             _ => throw new InvalidOperationException($"Unknown allocation method {method}."),
         };
 
-        var allocation = new Allocation(
+        var allocation = new SiteAllocation(
             state.NextAllocationNumber, request.ScreeningId, request.SiteId, request.Stratum, arm, method,
             protocol.Version, request.At);
         var newState = new AllocationState(
