@@ -35,7 +35,7 @@ public static class Allocator
         {
             AllocationMethod.PermutedBlocks => NextSlot(protocol, stratum.Block, request.Stratum, seed!, ratio),
             AllocationMethod.Minimisation => Minimise(protocol, state, request, seed!, ratio, state.NextAllocationNumber),
-            AllocationMethod.Assigned => (request.Assignment!.Arm!, new AssignedAudit(request.Assignment.Basis!, request.Assignment.Note!.Trim()), stratum.Block),
+            AllocationMethod.Assigned => Assign(request.Assignment!, stratum.Block),
             _ => throw new InvalidOperationException($"Unknown allocation method {method}."),
         };
 
@@ -93,16 +93,22 @@ public static class Allocator
         return errors;
     }
 
-    private static (string Arm, AllocationAudit Audit, BlockCursor Cursor) NextSlot(
+    /// <summary>The coordinator's arm, already validated; the block cursor is untouched.</summary>
+    private static (string Arm, AllocationAudit Audit, BlockCursor? Cursor) Assign(ArmAssignment assignment, BlockCursor? cursor) =>
+        (assignment.Arm!, new AssignedAudit(assignment.Basis!, assignment.Note!.Trim()), cursor);
+
+    private static (string Arm, AllocationAudit Audit, BlockCursor? Cursor) NextSlot(
         ProtocolDefinition protocol, BlockCursor? cursor, string stratum, AllocationSeed seed, AllocationRatio ratio)
     {
-        var continues = cursor is not null && cursor.ProtocolVersion == protocol.Version && cursor.PositionInBlock < cursor.BlockSize;
-        var blockNumber = cursor is null || cursor.ProtocolVersion != protocol.Version ? 1 : continues ? cursor.BlockNumber : cursor.BlockNumber + 1;
-        var position = continues ? cursor!.PositionInBlock + 1 : 1;
+        // The stratum's first slot under this version, the next slot of the current block, or the first of the next.
+        var current = cursor is not null && cursor.ProtocolVersion == protocol.Version ? cursor : null;
+        var continues = current is not null && current.PositionInBlock < current.BlockSize;
+        var blockNumber = current is null ? 1 : continues ? current.BlockNumber : current.BlockNumber + 1;
+        var position = continues ? current!.PositionInBlock + 1 : 1;
 
         Span<int> block = stackalloc int[PermutedBlocks.MaxBlockSize(protocol)];
         var size = PermutedBlocks.Fill(seed.DrawKey, protocol.Version, stratum, blockNumber, ratio, protocol.Allocation.BlockSizes, block);
-        if (continues && size != cursor!.BlockSize)
+        if (continues && size != current!.BlockSize)
             throw new InvalidOperationException(
                 $"The {stratum} block cursor does not fit the sequence generated from the configured seed: the seed or the allocation settings of {protocol.Version} changed during the trial.");
 
