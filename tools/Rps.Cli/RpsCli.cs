@@ -11,6 +11,9 @@ internal static class RpsCli
     // Every command of tools.md; each lives in its own file.
     internal static readonly IReadOnlyList<ICliCommand> Commands =
     [
+        new AllocationListCommand(),
+        new AllocationSimulateCommand(),
+        new AllocationCommitmentCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
