@@ -261,7 +261,7 @@ internal static class EligibilityCriteria
             return Missing($"Metastasis status not recorded: record it from staging ({ContractEnum<Metastasis>.AllowedNames}).");
         return Includes(f.Rules.ExcludingMetastasis, metastasis)
             ? Fail($"Metastasis {Name(metastasis)} excludes the patient: confirmed or highly suspected metastasis is not eligible.")
-            : Pass($"Metastasis {Name(metastasis)}.");
+            : Pass($"Metastasis status {Name(metastasis)}: no confirmed or suspected metastasis.");
     }
 
     private static Verdict E05PriorAnthracyclineIfosfamideOrTargetedAgent(ScreeningFacts f)
