@@ -11,6 +11,7 @@ internal static class RpsCli
     // Every command of tools.md; each lives in its own file.
     internal static readonly IReadOnlyList<ICliCommand> Commands =
     [
+        new ScreeningEvaluateCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
