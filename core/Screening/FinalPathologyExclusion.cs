@@ -34,6 +34,7 @@ public static class FinalPathologyExclusion
             return Verdict.Fail($"Final pathology shows {name}, which is not eligible under I02 ({ContractEnum<Histology>.JoinedWithOr(rules.EligibleHistologies)}): the participant is excluded.");
 
         // Grade decides only for the liposarcomas the protocol names; for them an unknown grade could hide a fail.
+        // Grade 1 itself is what that protocol list means (finalPathologyExcludedGrade1Histologies).
         if (EligibilityCriteria.Includes(rules.FinalPathologyExcludedGrade1Histologies, h))
         {
             if (grade is null)
