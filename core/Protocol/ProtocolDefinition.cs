@@ -50,7 +50,14 @@ public enum CriterionKind
 }
 
 /// <param name="AppliesTo">`all`, a histology (`DDLPS`…) or `after_surgery` (E02).</param>
-public sealed record CriterionDefinition(string Id, CriterionKind Kind, string AppliesTo, string Text);
+public sealed record CriterionDefinition(string Id, CriterionKind Kind, string AppliesTo, string Text)
+{
+    /// <summary><see cref="AppliesTo"/> of a criterion judged for every screening.</summary>
+    public const string AppliesToAll = "all";
+
+    /// <summary><see cref="AppliesTo"/> of a criterion judged on final pathology, not at screening (E02).</summary>
+    public const string AppliesAfterSurgery = "after_surgery";
+}
 
 public sealed record IntRange(int Min, int Max)
 {

@@ -14,6 +14,7 @@ internal static class RpsCli
         new AllocationListCommand(),
         new AllocationSimulateCommand(),
         new AllocationCommitmentCommand(),
+        new ScreeningEvaluateCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
