@@ -1,3 +1,4 @@
+using RpsServerless.Cli.Survival;
 using RpsServerless.Core.Protocol;
 
 namespace RpsServerless.Cli;
@@ -11,6 +12,7 @@ internal static class RpsCli
     // Every command of tools.md; each lives in its own file.
     internal static readonly IReadOnlyList<ICliCommand> Commands =
     [
+        new SurvivalCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
