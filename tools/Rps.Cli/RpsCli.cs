@@ -1,3 +1,4 @@
+using RpsServerless.Cli.Survival;
 using RpsServerless.Core.Protocol;
 
 namespace RpsServerless.Cli;
@@ -15,6 +16,7 @@ internal static class RpsCli
         new AllocationSimulateCommand(),
         new AllocationCommitmentCommand(),
         new ScreeningEvaluateCommand(),
+        new SurvivalCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)
