@@ -139,15 +139,23 @@ public class ReminderTests
     [Fact]
     public void NoReminderFallsAfterDeath()
     {
-        // FU03's overdue reminder (2027-03-15) falls after a death on the window's last day.
-        var participant = Participant(SurgeryOnly, "2026-11-29", Done("SURGERY", "2026-12-13"), Done("POSTOP30", "2027-01-12"))
-            with { DiedOn = D("2027-03-16") };
+        // With an overdue reminder 5 days after the window closes (an amendment's offset), FU03's (window closed
+        // 2027-03-14) would fall on 2027-03-19, after a death on 2027-03-16 that leaves FU03 overdue.
+        var protocol = Natars.Protocol with
+        {
+            Schedule = Natars.Protocol.Schedule with
+            {
+                Reminders = [.. Natars.Protocol.Schedule.Reminders.Select(o => o.Kind == ReminderKind.VisitOverdue ? o with { Days = 5 } : o)],
+            },
+        };
+        var participant = Participant(SurgeryOnly, "2026-11-29", Done("SURGERY", "2026-12-13"), Done("POSTOP30", "2027-01-12"));
 
-        var schedule = Build(participant, "2027-04-01");
+        var alive = ScheduleBuilder.Build(protocol, participant, D("2027-04-01"));
+        var dead = ScheduleBuilder.Build(protocol, participant with { DiedOn = D("2027-03-16") }, D("2027-04-01"));
 
-        Assert.Equal(
-            [(ReminderKind.VisitUpcoming, "2027-02-07"), (ReminderKind.VisitDue, "2027-02-28"), (ReminderKind.VisitOverdue, "2027-03-15")],
-            RemindersOf(schedule, "FU03"));
-        Assert.All(schedule.Reminders, r => Assert.True(r.Date <= D("2027-03-16")));
+        Assert.Contains((ReminderKind.VisitOverdue, "2027-03-19"), RemindersOf(alive, "FU03"));
+        Assert.Equal(VisitStatus.Overdue, StatusOf(dead, "FU03"));
+        Assert.Equal([(ReminderKind.VisitUpcoming, "2027-02-07"), (ReminderKind.VisitDue, "2027-02-28")], RemindersOf(dead, "FU03"));
+        Assert.All(dead.Reminders, r => Assert.True(r.Date <= D("2027-03-16")));
     }
 }
