@@ -1,6 +1,4 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
 using RpsServerless.Core.Protocol;
 
 namespace RpsServerless.Core.Scheduling;
@@ -38,6 +36,8 @@ public static class ScheduleBuilder
             if (visit.Status is not (VisitStatus.Scheduled or VisitStatus.Due or VisitStatus.Overdue)) continue;
             if (visit is not { TargetDate: { } target, WindowStart: { } windowStart, WindowEnd: { } windowEnd }) continue;
             var anchorDate = plan.AnchorDates[i]!.Value;
+            var preDose = plan.Specs[i].PreDoseCheck ? schedule.PreDoseCheck : null;
+            string? openBody = null, closedBody = null; // shared by the visit's reminders, built when first needed
 
             foreach (var offset in schedule.Reminders)
             {
@@ -56,7 +56,9 @@ public static class ScheduleBuilder
                 if (plan.End is { } end && date > end.On) continue;
 
                 var dueAt = SiteClock.ToUtc(date, schedule.ReminderLocalTime, zone);
-                var preDose = plan.Specs[i].PreDoseCheck ? schedule.PreDoseCheck : null;
+                var body = offset.Kind == ReminderKind.VisitOverdue
+                    ? closedBody ??= Body(closed: true, windowStart, windowEnd, preDose)
+                    : openBody ??= Body(closed: false, windowStart, windowEnd, preDose);
                 reminders.Add(new Reminder(
                     ReminderId(participant.ParticipantId, visit.VisitId, offset.Kind, dueAt),
                     participant.SiteId,
@@ -69,36 +71,23 @@ public static class ScheduleBuilder
                     windowStart,
                     windowEnd,
                     Title(offset.Kind, visit.Label, date, target, windowStart),
-                    Body(offset.Kind, windowStart, windowEnd, preDose)));
+                    body));
             }
         }
         return reminders;
     }
 
     /// <summary>
-    /// <c>rem_</c> and 32 hex digits of SHA-256 over participant id, visit id, kind and due instant. The due instant
-    /// is part of the identity: a reminder whose visit moved is a different reminder, so storage replaces it rather
-    /// than editing one that may already have been released.
+    /// <c>rem_{participantId}.{visitId}.{kind}.{due instant as yyyyMMddTHHmmZ}</c>, e.g.
+    /// <c>rem_NATARS-PKUIH-0007.C2D1.visit_due.20261220T0000Z</c>. The due instant is part of the identity: a reminder
+    /// whose visit moved is a different reminder, so storage replaces it rather than editing one that may already have
+    /// been released. Spelled out rather than hashed: unique by construction (no collisions to reason about), readable
+    /// in the Reminders table and in support tickets, and a SHA-256 per reminder cost more than the rest of the build.
+    /// Participant and visit ids contain no '.', '/', '\\', '#' or '?', so the id is also a valid table row key.
     /// </summary>
-    internal static string ReminderId(string participantId, string visitId, ReminderKind kind, DateTimeOffset dueAt)
-    {
-        var key = string.Concat(participantId, "\n", visitId, "\n", ContractName.Of(kind), "\n",
-            dueAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var length = Encoding.UTF8.GetMaxByteCount(key.Length);
-        byte[]? rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        try
-        {
-            Span<byte> bytes = rented ?? stackalloc byte[512];
-            var written = Encoding.UTF8.GetBytes(key, bytes);
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(bytes[..written], hash);
-            return "rem_" + Convert.ToHexStringLower(hash[..16]);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    internal static string ReminderId(string participantId, string visitId, ReminderKind kind, DateTimeOffset dueAt) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"rem_{participantId}.{visitId}.{ContractName.Of(kind)}.{dueAt.UtcDateTime:yyyyMMdd'T'HHmm'Z'}");
 
     private static string Title(ReminderKind kind, string label, DateOnly date, DateOnly target, DateOnly windowStart)
     {
@@ -120,9 +109,9 @@ public static class ScheduleBuilder
         }
     }
 
-    private static string Body(ReminderKind kind, DateOnly windowStart, DateOnly windowEnd, string? preDoseCheck)
+    private static string Body(bool closed, DateOnly windowStart, DateOnly windowEnd, string? preDoseCheck)
     {
-        var window = kind == ReminderKind.VisitOverdue
+        var window = closed
             ? $"Window {VisitPlan.Format(windowStart)} to {VisitPlan.Format(windowEnd)} has closed: record the visit or mark it missed."
             : $"Window {VisitPlan.Format(windowStart)} to {VisitPlan.Format(windowEnd)}.";
         return preDoseCheck is null ? window : window + " " + preDoseCheck;

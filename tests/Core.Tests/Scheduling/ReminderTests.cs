@@ -128,7 +128,7 @@ public class ReminderTests
         var at = new DateTimeOffset(2026, 12, 20, 0, 0, 0, TimeSpan.Zero);
         var id = ScheduleBuilder.ReminderId(ParticipantId, "C2D1", ReminderKind.VisitDue, at);
 
-        Assert.Matches("^rem_[0-9a-f]{32}$", id);
+        Assert.Equal("rem_NATARS-PKUIH-0007.C2D1.visit_due.20261220T0000Z", id);
         Assert.Equal(id, ScheduleBuilder.ReminderId(ParticipantId, "C2D1", ReminderKind.VisitDue, at));
         Assert.NotEqual(id, ScheduleBuilder.ReminderId("NATARS-PKUIH-0008", "C2D1", ReminderKind.VisitDue, at));
         Assert.NotEqual(id, ScheduleBuilder.ReminderId(ParticipantId, "C3D1", ReminderKind.VisitDue, at));
