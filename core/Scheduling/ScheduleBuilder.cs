@@ -83,7 +83,8 @@ public static class ScheduleBuilder
     /// whose visit moved is a different reminder, so storage replaces it rather than editing one that may already have
     /// been released. Spelled out rather than hashed: unique by construction (no collisions to reason about), readable
     /// in the Reminders table and in support tickets, and a SHA-256 per reminder cost more than the rest of the build.
-    /// Participant and visit ids contain no '.', '/', '\\', '#' or '?', so the id is also a valid table row key.
+    /// It is a valid table row key as long as participant ids (NATARS-PKUIH-0007) and visit ids (letters and digits,
+    /// checked by the protocol validator) contain no '/', '\', '#' or '?'.
     /// </summary>
     internal static string ReminderId(string participantId, string visitId, ReminderKind kind, DateTimeOffset dueAt) =>
         string.Create(CultureInfo.InvariantCulture,
