@@ -141,6 +141,8 @@ internal static class ProtocolValidator
         {
             var v = s.Visits[i];
             var path = $"$.schedule.visits[{i}]";
+            // Visit ids become part of reminder ids, which are table row keys (Scheduling.ScheduleBuilder.ReminderId).
+            check(IsToken(v.Id), path + ".id", "Must be letters and digits only.");
             check(v.Arms.Count > 0 && v.Arms.All(armIds.Contains), path + ".arms", "Must list known arms.");
             check(v.OffsetDays >= 0, path + ".offsetDays", "Must not be negative.");
             check(v.Window.Before >= 0 && v.Window.After >= 0, path + ".window", "Window days must not be negative.");
@@ -157,6 +159,8 @@ internal static class ProtocolValidator
             var path = $"$.schedule.followUp[{i}]";
             check(f.FirstMonth > previousLast, path + ".firstMonth", "Follow-up series must follow each other in time.");
             check(f.EveryMonths > 0, path + ".everyMonths", "Must be positive.");
+            check(IsToken(f.IdPrefix), path + ".idPrefix", "Must be letters and digits only.");
+            check(IsMonthLabel(f.Label), path + ".label", "Must be text with at most one placeholder, {0}, for the month.");
             check(f.LastMonth is null || (f.LastMonth >= f.FirstMonth && (f.LastMonth - f.FirstMonth) % f.EveryMonths == 0),
                 path + ".lastMonth", "Must be reached from firstMonth in steps of everyMonths.");
             check(f.LastMonth is not null || i == s.FollowUp.Count - 1, path + ".lastMonth",
@@ -200,6 +204,19 @@ internal static class ProtocolValidator
     {
         foreach (var duplicate in ids.GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1))
             errors.Add(new ProtocolError(path, $"{field} '{duplicate.Key}' appears more than once."));
+    }
+
+    private static bool IsMonthLabel(string label)
+    {
+        try
+        {
+            _ = string.Format(System.Globalization.CultureInfo.InvariantCulture, label, 3);
+            return !string.IsNullOrWhiteSpace(label);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static bool IsToken(string id) => id.Length > 0 && id.All(char.IsAsciiLetterOrDigit);

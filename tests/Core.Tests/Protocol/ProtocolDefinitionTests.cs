@@ -141,4 +141,18 @@ public class ProtocolDefinitionTests
         Assert.Contains(e.Errors, err => err.Path == "$.eligibility.maxAsaClass");
         Assert.Contains(e.Errors, err => err.Path == "$.allocation.minimisation.preferredArmProbability");
     }
+
+    [Fact]
+    public void VisitIdThatIsNotATableRowKeyToken_IsRejected()
+    {
+        var e = ParseBroken(n => n["schedule"]!["visits"]![0]!["id"] = "C1/D1");
+        Assert.Contains(e.Errors, err => err.Path == "$.schedule.visits[0].id");
+    }
+
+    [Fact]
+    public void FollowUpLabelThatCannotTakeTheMonth_IsRejected()
+    {
+        var e = ParseBroken(n => n["schedule"]!["followUp"]![1]!["label"] = "Follow-up month {1}");
+        Assert.Contains(e.Errors, err => err.Path == "$.schedule.followUp[1].label");
+    }
 }
