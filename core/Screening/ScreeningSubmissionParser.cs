@@ -488,7 +488,14 @@ public static class ScreeningSubmissionParser
         private void Error(string path, string message) => Errors.Add(new FieldError(path, message));
     }
 
-    private static string Join(string at, string name) => at.Length == 0 ? name : at + "." + name;
+    // A property name that is not a plain identifier (empty, dotted, spaced, odd characters) is written in bracket
+    // notation, so every error keeps a non-empty path that points at exactly one property.
+    private static string Join(string at, string name)
+    {
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            return at + "[" + JsonSerializer.Serialize(name.Length > 40 ? name[..40] + "…" : name) + "]";
+        return at.Length == 0 ? name : at + "." + name;
+    }
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

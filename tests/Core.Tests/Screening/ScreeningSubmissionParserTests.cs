@@ -173,6 +173,23 @@ public class ScreeningSubmissionParserTests
         Assert.StartsWith("Unknown property", error.Message);
     }
 
+    [Theory]
+    [InlineData("""{ "": 1 }""", "$", "[\"\"]")]
+    [InlineData("""{ "patient": { "patient.name": 1 } }""", "patient", "patient[\"patient.name\"]")]
+    public void UnknownPropertyWithAnOddName_IsNamedInBracketNotation(string fragment, string objectPath, string expectedPath)
+    {
+        // Found by the fuzz tests: an empty property name gave an error with an empty path.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(Screenings.ApiExampleJson)!.AsObject();
+        var extra = System.Text.Json.Nodes.JsonNode.Parse(fragment)!.AsObject();
+        var target = objectPath == "$" ? extra : extra[objectPath]!.AsObject();
+        var into = objectPath == "$" ? node : node[objectPath]!.AsObject();
+        foreach (var (name, value) in target.ToList()) { target.Remove(name); into[name] = value; }
+
+        var result = ScreeningSubmissionParser.Parse(node.ToJsonString(), Screenings.Natars);
+
+        Assert.Equal(expectedPath, Assert.Single(result.Errors).Path);
+    }
+
     [Fact]
     public void UnknownPropertyInFnclccComponents_IsRejected()
     {
