@@ -55,10 +55,10 @@ public sealed class StorageConnection
             : new TableServiceClient(TableServiceUri!, CreateCredential(), options);
     }
 
-    /// <summary>Base64 message encoding, as the queue trigger expects.</summary>
-    public QueueServiceClient CreateQueueServiceClient()
+    /// <summary>Base64 message encoding by default, as the queue trigger expects.</summary>
+    public QueueServiceClient CreateQueueServiceClient(QueueMessageEncoding encoding = QueueMessageEncoding.Base64)
     {
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var options = new QueueClientOptions { MessageEncoding = encoding };
         ApplyRetryPolicy(options);
         return ConnectionString is not null
             ? new QueueServiceClient(ConnectionString, options)
