@@ -25,6 +25,7 @@ public static class ApiJson
             ReadCommentHandling = JsonCommentHandling.Disallow,
             TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
         };
+        options.Converters.Add(new UtcInstantConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly();
         return options;
