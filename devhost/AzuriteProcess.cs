@@ -37,7 +37,20 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public int BlobPort => Options.BlobPort;
     public int QueuePort => Options.QueuePort;
     public int TablePort => Options.TablePort;
-    public bool HasExited => _process.HasExited;
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true; // disposed: it was stopped
+            }
+        }
+    }
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
@@ -190,17 +203,32 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Kills Azurite (and anything it started) and waits for it to go.</summary>
-    public async Task StopAsync()
+    /// <summary>
+    /// Stops Azurite: asks it to shut down (SIGTERM, so it saves its data), kills the process tree if it has not
+    /// gone within a few seconds — or at once when <paramref name="graceful"/> is false, as when storage dies.
+    /// </summary>
+    public async Task StopAsync(bool graceful = true)
     {
         try
         {
-            if (!_process.HasExited)
+            if (_process.HasExited)
+                return;
+            if (graceful && !OperatingSystem.IsWindows() && NativeMethods.kill(_process.Id, NativeMethods.SIGTERM) == 0)
             {
-                _process.Kill(entireProcessTree: true);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _process.WaitForExitAsync(timeout.Token);
+                using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await _process.WaitForExitAsync(patience.Token);
+                    return;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Did not stop in time: kill it.
+                }
             }
+            _process.Kill(entireProcessTree: true);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(timeout.Token);
         }
         catch (InvalidOperationException)
         {
@@ -212,5 +240,13 @@ public sealed class AzuriteProcess : IAsyncDisposable
     {
         await StopAsync();
         _process.Dispose();
+    }
+
+    private static class NativeMethods
+    {
+        public const int SIGTERM = 15;
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int kill(int pid, int signal);
     }
 }

@@ -23,6 +23,9 @@ public sealed record DevHostOptions
     /// <summary>Where to look for <c>node_modules/azurite</c> when storage is not configured; by default searched upwards.</summary>
     public string? RepositoryRoot { get; init; }
 
+    /// <summary>Where the embedded Azurite keeps its data; by default <c>.azurite/</c> at the repository root (git-ignored).</summary>
+    public string? AzuriteDataDirectory { get; init; }
+
     public bool RunQueueTriggers { get; init; } = true;
     public bool RunTimerTriggers { get; init; } = true;
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
@@ -134,11 +137,12 @@ public sealed class DevHostApplication : IAsyncDisposable
                    ?? AzuriteProcess.FindRepositoryRoot(AppContext.BaseDirectory)
                    ?? throw new InvalidOperationException(
                        "No storage is configured (AzureWebJobsStorage) and no node_modules/azurite was found: run 'npm ci' at the repository root.");
+        var data = options.AzuriteDataDirectory ?? Path.Combine(root, ".azurite");
         var (blob, queue, table) = AzuriteOptions.DefaultPorts;
         var defaultsFree = AzuriteProcess.IsPortFree(blob) && AzuriteProcess.IsPortFree(queue) && AzuriteProcess.IsPortFree(table);
         var azuriteOptions = defaultsFree
-            ? new AzuriteOptions(root, Path.Combine(root, ".azurite"), blob, queue, table)
-            : new AzuriteOptions(root, Path.Combine(root, ".azurite"));
+            ? new AzuriteOptions(root, data, blob, queue, table)
+            : new AzuriteOptions(root, data);
         return await AzuriteProcess.StartAsync(azuriteOptions, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 
@@ -20,13 +21,21 @@ public sealed class TablesCheck(TableServiceClient tables, StorageProvisioner pr
     public async Task ProbeAsync(CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(TableNames.All.Select(async name =>
+        try
         {
-            var query = tables.GetTableClient(name).QueryAsync<TableEntity>(
-                filter: "PartitionKey eq '~health'", maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken);
-            await foreach (var _ in query.AsPages().ConfigureAwait(false))
-                break;
-        })).ConfigureAwait(false);
+            await Task.WhenAll(TableNames.All.Select(async name =>
+            {
+                var query = tables.GetTableClient(name).QueryAsync<TableEntity>(
+                    filter: "PartitionKey eq '~health'", maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken);
+                await foreach (var _ in query.AsPages().ConfigureAwait(false))
+                    break;
+            })).ConfigureAwait(false);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            provisioner.Invalidate();
+            throw;
+        }
     }
 }
 
@@ -38,7 +47,15 @@ public sealed class QueuesCheck(QueueServiceClient queues, StorageProvisioner pr
     public async Task ProbeAsync(CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(QueueNames.All.Select(name =>
-            queues.GetQueueClient(name).GetPropertiesAsync(cancellationToken))).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(QueueNames.All.Select(name =>
+                queues.GetQueueClient(name).GetPropertiesAsync(cancellationToken))).ConfigureAwait(false);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            provisioner.Invalidate();
+            throw;
+        }
     }
 }

@@ -28,6 +28,19 @@ public sealed class StorageProvisioner(
         return task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Storage says a table or queue of the app does not exist (an emulator restarted without its data, someone
+    /// deleted it): provision again on the next call.
+    /// </summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            if (_provisioning is { IsCompleted: true })
+                _provisioning = null;
+        }
+    }
+
     private async Task ProvisionAsync()
     {
         // Not tied to one caller's token: a caller that gives up must not cancel the work for the others.
