@@ -94,7 +94,7 @@ public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity c
                 await ReleaseQuietlyAsync(lease!).ConfigureAwait(false);
                 return response;
             }
-            await idempotency.CompleteAsync(lease!, StoredResponse.From(response), CancellationToken.None).ConfigureAwait(false);
+            await StoreQuietlyAsync(lease!, response).ConfigureAwait(false);
             return response;
         }
         catch (Exception exception)
@@ -128,6 +128,23 @@ public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity c
 
         logger.LogError(LogEvents.UnhandledException, exception, "Unhandled exception; answered 500");
         return Problems.Internal(context);
+    }
+
+    /// <summary>
+    /// The work is done: the caller gets its answer even if storing it for replay fails. The key then stays "in
+    /// progress" until its lease ends, after which a retry runs again — workflows are idempotent for that reason.
+    /// </summary>
+    private async Task StoreQuietlyAsync(IdempotencyLease lease, ApiResponse response)
+    {
+        try
+        {
+            await idempotency.CompleteAsync(lease, StoredResponse.From(response), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (StorageFailures.IsUnavailable(exception))
+        {
+            logger.LogWarning(LogEvents.IdempotencyResponseNotStored, exception,
+                "Response {StatusCode} not stored for replay: storage unavailable", response.StatusCode);
+        }
     }
 
     private async Task ReleaseQuietlyAsync(IdempotencyLease lease)

@@ -146,6 +146,15 @@ public class ApiEndpointTests
     }
 
     [Fact]
+    public async Task StorageLostAfterTheWorkWasDone_TheCallerStillGetsItsAnswer()
+    {
+        _store.FailCompletionWith = new RequestFailedException(0, "connection refused");
+        var response = (await PostThing("""{"name":"a","count":1}""", "key-1")).AsApi();
+        Assert.Equal(201, response.StatusCode);
+        Assert.Equal(1, _executions);
+    }
+
+    [Fact]
     public async Task UnexpectedFailure_Is500WithoutInternals()
     {
         var response = (await PostThing("""{"name":"a","count":1}""", "key-1",

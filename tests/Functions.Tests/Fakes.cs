@@ -12,6 +12,7 @@ internal sealed class InMemoryIdempotencyStore : IIdempotencyStore
     private readonly Dictionary<(string, string), (string Hash, StoredResponse? Response, string ETag)> _records = new();
 
     public Exception? FailWith { get; set; }
+    public Exception? FailCompletionWith { get; set; }
     public int Releases { get; private set; }
 
     public Task<IdempotencyBegin> BeginAsync(string callerId, string key, string requestHash, CancellationToken cancellationToken)
@@ -33,6 +34,7 @@ internal sealed class InMemoryIdempotencyStore : IIdempotencyStore
 
     public Task CompleteAsync(IdempotencyLease lease, StoredResponse response, CancellationToken cancellationToken)
     {
+        if (FailCompletionWith is not null) throw FailCompletionWith;
         lock (_gate)
         {
             if (_records.TryGetValue((lease.CallerId, lease.Key), out var record) && record.ETag == lease.ETag)
