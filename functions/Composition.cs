@@ -1,0 +1,51 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Http.Idempotency;
+using RpsServerless.Functions.Messaging;
+using RpsServerless.Functions.Security;
+using RpsServerless.Functions.Storage;
+
+namespace RpsServerless.Functions;
+
+/// <summary>The one object graph of the app. <c>Program.cs</c>, the devhost and the tests all call this.</summary>
+public static class Composition
+{
+    public static IServiceCollection AddRpsServerless(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Time is a seam: the devhost's timer runner and the tests swap in a fake.
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Storage: clients are built on first use, so a host may supply the connection after registration.
+        services.AddSingleton(_ => StorageConnection.FromConfiguration(configuration));
+        services.AddSingleton(provider => provider.GetRequiredService<StorageConnection>().CreateTableServiceClient());
+        services.AddSingleton(provider => provider.GetRequiredService<StorageConnection>().CreateQueueServiceClient());
+        services.AddSingleton<StorageProvisioner>();
+        services.AddHostedService<StorageProvisioningService>();
+        services.AddSingleton<IDependencyCheck, TablesCheck>();
+        services.AddSingleton<IDependencyCheck, QueuesCheck>();
+
+        // HTTP cross-cutting.
+        services.TryAddSingleton<ICallerIdentity, AnonymousCaller>();
+        services.AddSingleton(new IdempotencyOptions());
+        services.AddSingleton<TableIdempotencyStore>();
+        services.AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<TableIdempotencyStore>());
+        services.AddSingleton<ApiEndpoint>();
+
+        // Messaging: the storage queue channel always; Service Bus when configured.
+        services.AddSingleton<IQueueMessageSender, StorageQueueMessageSender>();
+        services.AddSingleton<INotificationChannel, StorageQueueNotificationChannel>();
+        var serviceBus = ServiceBusSettings.FromConfiguration(configuration);
+        if (serviceBus.IsEnabled)
+        {
+            services.AddSingleton(_ => serviceBus.CreateClient());
+            services.AddSingleton(provider =>
+                provider.GetRequiredService<ServiceBusClient>().CreateSender(ServiceBusNotificationChannel.TopicName));
+            services.AddSingleton<INotificationChannel, ServiceBusNotificationChannel>();
+        }
+
+        return services;
+    }
+}

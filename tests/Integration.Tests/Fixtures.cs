@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using RpsServerless.DevHost;
+
+namespace RpsServerless.Integration.Tests;
+
+/// <summary>
+/// Azurite from the repository's node_modules on free loopback ports, its data in a temporary folder, and the
+/// devhost in-process on a free port over it. One per test collection; everything is stopped and deleted after.
+/// </summary>
+public sealed class StorageFixture : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "rps-it-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public AzuriteProcess Azurite { get; private set; } = null!;
+    public DevHostApplication DevHost { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public string ConnectionString => Azurite.ConnectionString;
+
+    public static string RepositoryRoot =>
+        AzuriteProcess.FindRepositoryRoot(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException("node_modules/azurite not found above the test folder: run 'npm ci' (./test does).");
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(RepositoryRoot, _data));
+        DevHost = await DevHostApplication.StartAsync(new DevHostOptions
+        {
+            Port = 0,
+            Args = ["--AzureWebJobsStorage", Azurite.ConnectionString],
+            MinimumLogLevel = LogLevel.Warning,
+        });
+        Http = new HttpClient { BaseAddress = DevHost.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>Kills Azurite outright, as when storage goes away (it saves nothing on the way out).</summary>
+    public Task StopStorageAsync() => Azurite.StopAsync(graceful: false);
+
+    /// <summary>Starts Azurite again on the same ports over the same data.</summary>
+    public async Task RestartStorageAsync()
+    {
+        await Azurite.DisposeAsync();
+        Azurite = await AzuriteProcess.StartAsync(Azurite.Options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (DevHost is not null) await DevHost.DisposeAsync();
+        if (Azurite is not null) await Azurite.DisposeAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StorageCollection : ICollectionFixture<StorageFixture>
+{
+    public const string Name = "storage";
+}
+
+internal static class Eventually
+{
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        var wait = TimeSpan.FromMilliseconds(25);
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting until {what}.");
+            await Task.Delay(wait);
+            wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 250));
+        }
+    }
+
+    public static async Task<T> WithinAsync<T>(Task<T> task, TimeSpan timeout, string what)
+    {
+        try
+        {
+            return await task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
+            throw;
+        }
+    }
+}
