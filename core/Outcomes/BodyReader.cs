@@ -42,7 +42,8 @@ internal sealed class BodyReader
                 Error(at.Length == 0 ? "$" : at, "A property name is not valid Unicode text.");
                 continue;
             }
-            var path = Join(at, name);
+            // An empty name would give an empty path; it is shown as [''] after its object.
+            var path = name.Length == 0 ? (at.Length == 0 ? "$" : at) + "['']" : Join(at, name);
             if (!allowed.Contains(name))
             {
                 Error(path, $"Unknown property: the properties here are {string.Join(", ", allowed)}.");
