@@ -44,14 +44,14 @@ public static class ConsortDiagram
         const double mainWidth = 300;
         var mainLeft = centre - mainWidth / 2 - 150;
         var mainCentre = mainLeft + mainWidth / 2;
-        var assessed = Box(content, mainLeft, y, mainWidth, [new($"Assessed for eligibility (n = {flow.AssessedForEligibility})", Tone: Tone.Bold)]);
+        var assessed = Box(content, mainLeft, y, mainWidth, [new($"Assessed for eligibility {N(flow.AssessedForEligibility)}", Tone: Tone.Bold)]);
         var excludedLeft = mainCentre + 70;
         var excludedTop = assessed + Gap;
         var excluded = Box(content, excludedLeft, excludedTop, Width - Margin - excludedLeft, ExcludedEntries(flow.NotAllocated));
         content.AddRange(Svg.Arrow(mainCentre, excludedTop + 16, excludedLeft, excludedTop + 16));
         var allocatedTop = excluded + Gap;
         content.AddRange(Svg.Arrow(mainCentre, assessed, mainCentre, allocatedTop));
-        var allocated = Box(content, mainLeft, allocatedTop, mainWidth, [new($"Allocated (n = {flow.Allocated})", Tone: Tone.Bold)]);
+        var allocated = Box(content, mainLeft, allocatedTop, mainWidth, [new($"Allocated {N(flow.Allocated)}", Tone: Tone.Bold)]);
 
         // One column per arm, under the protocol's labels.
         var columns = Math.Max(flow.Arms.Count, 1);
@@ -99,15 +99,15 @@ public static class ConsortDiagram
     {
         var entries = new List<Entry>
         {
-            new($"Excluded (n = {excluded.Total})", Tone: Tone.Bold),
-            new($"• Not meeting eligibility criteria (n = {excluded.Ineligible.Count})"),
+            new($"Excluded {N(excluded.Total)}", Tone: Tone.Bold),
+            new($"• Not meeting eligibility criteria {N(excluded.Ineligible.Count)}"),
         };
         entries.AddRange(excluded.Ineligible.Criteria.Select(c =>
-            new Entry($"{c.Id} {(c.Kind == Protocol.CriterionKind.Inclusion ? "not met" : "met")}: {c.Text.TrimEnd('.')} (n = {c.Count})", 1)));
-        entries.Add(new($"• Eligibility not established, screening incomplete (n = {excluded.EligibilityNotEstablished.Count})"));
+            new Entry($"{c.Id} {(c.Kind == Protocol.CriterionKind.Inclusion ? "not met" : "met")}: {c.Text.TrimEnd('.')} {N(c.Count)}", 1)));
+        entries.Add(new($"• Eligibility not established, screening incomplete {N(excluded.EligibilityNotEstablished.Count)}"));
         entries.AddRange(excluded.EligibilityNotEstablished.Criteria.Select(c =>
-            new Entry($"{c.Id} data missing: {c.Text.TrimEnd('.')} (n = {c.Count})", 1)));
-        entries.Add(new($"• Eligible, not allocated (n = {excluded.EligibleNotAllocated})"));
+            new Entry($"{c.Id} data missing: {c.Text.TrimEnd('.')} {N(c.Count)}", 1)));
+        entries.Add(new($"• Eligible, not allocated {N(excluded.EligibleNotAllocated)}"));
         if (excluded.Ineligible.Criteria.Sum(c => c.Count) > excluded.Ineligible.Count)
             entries.Add(new("A screening failing several criteria is counted under each of them.", Tone: Tone.Note));
         return entries;
@@ -117,33 +117,36 @@ public static class ConsortDiagram
     {
         var entries = new List<Entry>
         {
-            new($"Allocated to {arm.Label} (n = {arm.Allocated})", Tone: Tone.Bold),
-            new($"• Received allocated intervention (n = {arm.Intervention.Received})"),
-            new($"• Did not receive allocated intervention (n = {arm.Intervention.NotReceived})"),
+            new($"Allocated to {arm.Label} {N(arm.Allocated)}", Tone: Tone.Bold),
+            new($"• Received allocated intervention {N(arm.Intervention.Received)}"),
+            new($"• Did not receive allocated intervention {N(arm.Intervention.NotReceived)}"),
         };
-        entries.AddRange(arm.Intervention.NotReceivedReasons.Select(r => new Entry($"{r.Reason} (n = {r.Count})", 1)));
-        entries.Add(new($"• Not yet known: treatment not yet started or recorded (n = {arm.Intervention.NotYetKnown})"));
+        entries.AddRange(arm.Intervention.NotReceivedReasons.Select(r => new Entry($"{r.Reason} {N(r.Count)}", 1)));
+        entries.Add(new($"• Not yet known: treatment not yet started or recorded {N(arm.Intervention.NotYetKnown)}"));
         return entries;
     }
 
     private static IReadOnlyList<Entry> FollowUpEntries(ConsortArm arm)
     {
         var f = arm.FollowUp;
-        var entries = new List<Entry> { new($"• Excluded after allocation, final pathology (E02) (n = {f.ExcludedAfterAllocation})") };
-        entries.AddRange(f.ExclusionReasons.Select(r => new Entry($"{r.Reason} (n = {r.Count})", 1)));
-        entries.Add(new($"• Withdrawn (n = {f.Withdrawn})"));
-        entries.AddRange(f.WithdrawalReasons.Select(r => new Entry($"{r.Reason} (n = {r.Count})", 1)));
-        entries.Add(new($"• Lost to follow-up (n = {f.LostToFollowUp})"));
-        entries.Add(new($"• Allocated in error (n = {f.AllocatedInError})"));
+        var entries = new List<Entry> { new($"• Excluded after allocation, final pathology (E02) {N(f.ExcludedAfterAllocation)}") };
+        entries.AddRange(f.ExclusionReasons.Select(r => new Entry($"{r.Reason} {N(r.Count)}", 1)));
+        entries.Add(new($"• Withdrawn {N(f.Withdrawn)}"));
+        entries.AddRange(f.WithdrawalReasons.Select(r => new Entry($"{r.Reason} {N(r.Count)}", 1)));
+        entries.Add(new($"• Lost to follow-up {N(f.LostToFollowUp)}"));
+        entries.Add(new($"• Allocated in error {N(f.AllocatedInError)}"));
         return entries;
     }
 
     private static IReadOnlyList<Entry> AnalysisEntries(ConsortArm arm) =>
     [
-        new($"Analysed (n = {arm.Analysed})", Tone: Tone.Bold),
-        new($"• Excluded from analysis (n = {arm.ExcludedFromAnalysis})"),
+        new($"Analysed {N(arm.Analysed)}", Tone: Tone.Bold),
+        new($"• Excluded from analysis {N(arm.ExcludedFromAnalysis)}"),
         new("Intention-to-treat: all allocated, in the arm allocated", Tone: Tone.Note),
     ];
+
+    // "(n = 3)" with no-break spaces, so that wrapping never leaves the count alone on the next line.
+    private static string N(int count) => $"(n\u00A0=\u00A0{count})";
 
     /// <summary>A phase band across the page; returns its bottom.</summary>
     private static double Band(List<XElement> content, double top, string label)

@@ -51,17 +51,23 @@ public static class KaplanMeierPlot
             var style = Styles[i % Styles.Length];
             content.Add(Svg.Line(24, y - 4.5, 62, y - 4.5, style.Colour, style.Width, style.Dash));
             content.Add(Svg.Text(72, y, $"{Label(arm)}: n = {arm.N}, {Events(arm.Events)}", 13.5, weight: "bold"));
-            content.Add(Svg.Text(72, y + 18, Estimates(arm), 12.5, fill: Svg.Muted));
-            y += 42;
+            var lineY = y + 18;
+            foreach (var line in Svg.Wrap(Estimates(arm), 12.5, Width - RightMargin - 72))
+            {
+                content.Add(Svg.Text(72, lineY, line, 12.5, fill: Svg.Muted));
+                lineY += 16;
+            }
+            y = lineY + 8;
         }
-        content.Add(Svg.Text(Width - RightMargin, 82, LogRankText(report.LogRank), 13.5, anchor: "end", weight: "bold"));
+        // The log-rank test in the top right corner, on the title line, where no legend or curve can reach it.
+        content.Add(Svg.Text(Width - RightMargin, 30, LogRankText(report.LogRank), 13.5, anchor: "end", weight: "bold"));
 
         // Axes. The left margin holds the y tick labels and, below, the arm labels of the at-risk table.
         const double riskFont = 13;
         var labelWidth = arms.Count == 0 ? 0 : arms.Max(a => Svg.TextWidth(Label(a), riskFont));
-        var left = Math.Clamp(labelWidth + 40, 84, 300);
+        var left = Math.Clamp(labelWidth + 70, 84, 330);
         var right = Width - RightMargin;
-        var top = y + 14;
+        var top = y + 22;
         var bottom = top + PlotHeight;
         var (axisMonths, stepMonths) = MonthAxis(arms);
         double X(double days) => left + (right - left) * Math.Min(days / DaysPerMonth, axisMonths) / axisMonths;
@@ -92,7 +98,7 @@ public static class KaplanMeierPlot
         {
             if (day / DaysPerMonth > axisMonths) continue;
             content.Add(Svg.Line(X(day), top, X(day), bottom, "#8c8c8c", 1, "2 3"));
-            content.Add(Svg.Text(X(day), top - 5, $"{day} d", 11, anchor: "middle", fill: Svg.Muted));
+            content.Add(Svg.Text(X(day), top - 11, $"{Math.Round(day / DaysPerMonth).ToString(CultureInfo.InvariantCulture)} months ({day} d)", 11, anchor: "middle", fill: Svg.Muted));
         }
 
         // Curves and censoring ticks, the first arm drawn last so that it stays on top where the curves coincide.
@@ -178,7 +184,7 @@ public static class KaplanMeierPlot
             : $"median {Months(arm.Median.Estimate)} months (95 % CI {Months(arm.Median.Lower)} to {Months(arm.Median.Upper)})";
         var landmarks = arm.Landmarks.Select(l =>
             $"{Math.Round(l.Time / DaysPerMonth).ToString(CultureInfo.InvariantCulture)} months " +
-            (l.Survival is null ? "not estimable" : $"{Percent(l.Survival)} ({Percent(l.Lower)}–{Percent(l.Upper)})"));
+            (l.Survival is null ? "not estimable (after the last time observed)" : $"{Percent(l.Survival)} % (95 % CI {Percent(l.Lower)} to {Percent(l.Upper)})"));
         return string.Join("; ", [median, .. landmarks]);
     }
 
@@ -187,7 +193,7 @@ public static class KaplanMeierPlot
         days is { } d ? (d / DaysPerMonth).ToString("0.0", CultureInfo.InvariantCulture) : "NR";
 
     private static string Percent(double? probability) =>
-        probability is { } p ? (100 * p).ToString("0.0", CultureInfo.InvariantCulture) + " %" : "NA";
+        probability is { } p ? (100 * p).ToString("0.0", CultureInfo.InvariantCulture) : "NA";
 
     private static string LogRankText(LogRankSummary? test)
     {

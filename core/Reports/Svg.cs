@@ -108,7 +108,7 @@ internal static class Svg
         foreach (var c in text)
             em += c switch
             {
-                ' ' => 0.32,
+                ' ' or '\u00A0' => 0.32,
                 'i' or 'l' or 'j' or 'I' or '.' or ',' or ':' or ';' or '\'' or '|' or '!' or '(' or ')' or '[' or ']' => 0.34,
                 'f' or 't' or 'r' => 0.42,
                 'm' or 'w' or 'M' or 'W' or '—' or '%' or '@' => 0.92,
