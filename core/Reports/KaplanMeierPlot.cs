@@ -98,7 +98,10 @@ public static class KaplanMeierPlot
         {
             if (day / DaysPerMonth > axisMonths) continue;
             content.Add(Svg.Line(X(day), top, X(day), bottom, "#8c8c8c", 1, "2 3"));
-            content.Add(Svg.Text(X(day), top - 11, $"{Math.Round(day / DaysPerMonth).ToString(CultureInfo.InvariantCulture)} months ({day} d)", 11, anchor: "middle", fill: Svg.Muted));
+            var label = $"{Math.Round(day / DaysPerMonth).ToString(CultureInfo.InvariantCulture)} months ({day} d)";
+            // Centred on its line, but kept on the page when the landmark is the axis end.
+            var half = Svg.TextWidth(label, 11) / 2;
+            content.Add(Svg.Text(Math.Clamp(X(day), left + half, Width - 8 - half), top - 11, label, 11, anchor: "middle", fill: Svg.Muted));
         }
 
         // Curves and censoring ticks, the first arm drawn last so that it stays on top where the curves coincide.
