@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
+using RpsServerless.Core.Reports;
 using RpsServerless.Core.Statistics;
 
 namespace RpsServerless.Cli.Survival;
@@ -11,73 +11,10 @@ internal static class SurvivalReport
 {
     public static void WriteJson(TextWriter output, string param, SurvivalAnalysis analysis, IReadOnlyList<double> landmarks)
     {
-        using var buffer = new MemoryStream();
-        // Arm names may be Chinese: written as they are, not as \u escapes.
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            json.WriteString("param", param);
-            json.WriteStartArray("arms");
-            foreach (var curve in analysis.Curves)
-            {
-                json.WriteStartObject();
-                json.WriteString("arm", curve.Group);
-                json.WriteNumber("n", curve.Subjects);
-                json.WriteNumber("events", curve.Events);
-                json.WriteStartObject("median");
-                Number(json, "estimate", curve.Median.Estimate);
-                Number(json, "lower", curve.Median.Lower);
-                Number(json, "upper", curve.Median.Upper);
-                json.WriteEndObject();
-                json.WriteStartArray("table");
-                foreach (var row in curve.Table)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("time", row.Time);
-                    json.WriteNumber("atRisk", row.AtRisk);
-                    json.WriteNumber("events", row.Events);
-                    json.WriteNumber("censored", row.Censored);
-                    json.WriteNumber("survival", row.Survival);
-                    Number(json, "stdErr", row.StdErr);
-                    Number(json, "lower", row.Lower);
-                    Number(json, "upper", row.Upper);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteStartArray("landmarks");
-                foreach (var time in landmarks)
-                {
-                    var estimate = curve.At(time);
-                    json.WriteStartObject();
-                    json.WriteNumber("time", estimate.Time);
-                    Number(json, "survival", estimate.Survival);
-                    Number(json, "stdErr", estimate.StdErr);
-                    Number(json, "lower", estimate.Lower);
-                    Number(json, "upper", estimate.Upper);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-            if (analysis.LogRank is { } test)
-            {
-                json.WriteStartObject("logRank");
-                json.WriteNumber("chiSquare", test.ChiSquare);
-                json.WriteNumber("df", test.DegreesOfFreedom);
-                json.WriteNumber("p", test.P);
-                json.WriteEndObject();
-            }
-            else json.WriteNull("logRank");
-            json.WriteEndObject();
-        }
-        output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-    }
-
-    private static void Number(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v) json.WriteNumber(name, v);
-        else json.WriteNull(name);
+        // The shape is core's, shared with the survival report of the API; arm names (maybe Chinese) are written as
+        // they are, not as \u escapes.
+        var json = JsonSerializer.SerializeToUtf8Bytes(SurvivalSummary.Of(param, analysis, landmarks), ReportJson.Indented);
+        output.WriteLine(Encoding.UTF8.GetString(json));
     }
 
     /// <summary>Laid out like R's print and summary of a survfit, with NA where a value does not exist.</summary>
