@@ -9,7 +9,7 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 /// (pending | queued | sent | cancelled). Rows are never deleted: a cancelled reminder stays as the record of what was
 /// planned. Every status change is ETag-checked. The release cursor is the row <c>cursor</c>/<c>release</c>.
 /// </summary>
-public sealed class TableReminderStore(TableServiceClient tables, StorageProvisioner provisioner) : IReminderStore
+public sealed class TableReminderStore(TableServiceClient tables, StorageProvisioner provisioner, TimeProvider time) : IReminderStore
 {
     internal const string CursorPartition = "cursor";
     internal const string CursorRow = "release";
@@ -169,7 +169,7 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
     {
         try
         {
-            await Table.UpdateEntityAsync(CursorEntity(to, DateTimeOffset.UtcNow), new ETag(cursor.ETag), TableUpdateMode.Replace,
+            await Table.UpdateEntityAsync(CursorEntity(to, time.GetUtcNow()), new ETag(cursor.ETag), TableUpdateMode.Replace,
                 cancellationToken).ConfigureAwait(false);
             return true;
         }

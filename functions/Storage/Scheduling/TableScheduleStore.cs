@@ -14,7 +14,7 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 /// held reminders or visits goes through entity-group transactions that also update the version row with its ETag,
 /// so two rebuilds of one participant cannot interleave their writes.
 /// </summary>
-public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisioner provisioner) : IScheduleStore
+public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisioner provisioner, TimeProvider time) : IScheduleStore
 {
     internal const string RecordPrefix = "record|";
     internal const string VisitPrefix = "visit|";
@@ -86,7 +86,7 @@ public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisi
         var version = expectedVersion;
         for (var start = 0; start < operations.Count; start += OperationsPerTransaction)
         {
-            var versionRow = new TableEntity(partition, VersionRow) { ["ChangedAt"] = DateTimeOffset.UtcNow };
+            var versionRow = new TableEntity(partition, VersionRow) { ["ChangedAt"] = time.GetUtcNow() };
             var batch = new List<TableTransactionAction>(OperationsPerTransaction + 1)
             {
                 version is null
