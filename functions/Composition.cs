@@ -46,6 +46,9 @@ public static class Composition
             services.AddSingleton<INotificationChannel, ServiceBusNotificationChannel>();
         }
 
+        // Workflows.
+        services.AddScheduling();
+
         return services;
     }
 }

@@ -122,6 +122,8 @@ var tableNames = [
   'Notifications'
   'IdempotencyRecords'
   'AuditTrail'
+  'ParticipantStatus'
+  'SiteVisits'
 ]
 var queueNames = [
   'participant-events'

@@ -27,13 +27,32 @@ public static class LogEvents
     public static readonly EventId NotificationSent = new(4000, nameof(NotificationSent));
     public static readonly EventId NotificationSendFailed = new(4001, nameof(NotificationSendFailed));
     public static readonly EventId QueueMessageSent = new(4002, nameof(QueueMessageSent));
+    public static readonly EventId NotificationStored = new(4003, nameof(NotificationStored));
+    public static readonly EventId NotificationDelivered = new(4004, nameof(NotificationDelivered));
+    public static readonly EventId NotificationAlreadyDelivered = new(4005, nameof(NotificationAlreadyDelivered));
 
     public static readonly EventId QueueMessageHandled = new(5000, nameof(QueueMessageHandled));
     public static readonly EventId QueueMessageFailed = new(5001, nameof(QueueMessageFailed));
     public static readonly EventId QueueMessagePoisoned = new(5002, nameof(QueueMessagePoisoned));
     public static readonly EventId QueuePumpFailed = new(5003, nameof(QueuePumpFailed));
+    /// <summary>A message no retry can fix (not JSON, wrong shape, unknown participant): it will end in the poison queue.</summary>
+    public static readonly EventId QueueMessageRejected = new(5004, nameof(QueueMessageRejected));
 
     public static readonly EventId TimerFired = new(6000, nameof(TimerFired));
     public static readonly EventId TimerPastDue = new(6001, nameof(TimerPastDue));
     public static readonly EventId TimerFailed = new(6002, nameof(TimerFailed));
+
+    public static readonly EventId ScheduleRebuilt = new(7000, nameof(ScheduleRebuilt));
+    public static readonly EventId ScheduleUnchanged = new(7001, nameof(ScheduleUnchanged));
+    public static readonly EventId ScheduleVersionConflict = new(7002, nameof(ScheduleVersionConflict));
+    public static readonly EventId VisitRecorded = new(7003, nameof(VisitRecorded));
+    public static readonly EventId ParticipantStatusRecorded = new(7004, nameof(ParticipantStatusRecorded));
+
+    public static readonly EventId ReminderScheduled = new(7100, nameof(ReminderScheduled));
+    public static readonly EventId ReminderCancelled = new(7101, nameof(ReminderCancelled));
+    public static readonly EventId ReminderReleased = new(7102, nameof(ReminderReleased));
+    /// <summary>Another timer run or a rebuild changed the reminder between its read and its release: its message may be a duplicate.</summary>
+    public static readonly EventId ReminderReleaseRaced = new(7103, nameof(ReminderReleaseRaced));
+    public static readonly EventId ReminderReleaseFailed = new(7104, nameof(ReminderReleaseFailed));
+    public static readonly EventId RemindersReleased = new(7105, nameof(RemindersReleased));
 }

@@ -9,19 +9,34 @@ public static class TableNames
     /// <summary>The allocation partition: stratum cursors and allocation records, written in one transaction.</summary>
     public const string Allocations = "Allocations";
 
+    /// <summary>
+    /// PartitionKey = participant id: the visit records (append-only), the schedule as last built, the set of
+    /// reminders the schedule wants, and the row that versions them. One partition read loads a participant's schedule.
+    /// </summary>
     public const string Visits = "Visits";
+
+    /// <summary>PartitionKey = UTC due date (<c>yyyyMMdd</c>), RowKey = reminder id: the timer reads only due partitions.</summary>
     public const string Reminders = "Reminders";
+
+    /// <summary>PartitionKey = site id: the inbox, RowKey sortable by creation time, plus one dedup row per notification id.</summary>
     public const string Notifications = "Notifications";
+
     public const string IdempotencyRecords = "IdempotencyRecords";
 
+    /// <summary>PartitionKey = participant id, RowKey = record number: vital status, withdrawal, … (append-only).</summary>
+    public const string ParticipantStatus = "ParticipantStatus";
+
+    /// <summary>PartitionKey = site id, RowKey = participant id | visit id: the site's visits, for the worklist.</summary>
+    public const string SiteVisits = "SiteVisits";
+
     public static IReadOnlyList<string> All { get; } =
-        [Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords];
+        [Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords, ParticipantStatus, SiteVisits];
 }
 
 /// <summary>The storage queues. Queues carry work, not state.</summary>
 public static class QueueNames
 {
-    /// <summary>A participant changed (allocated, visit recorded): rebuild the schedule.</summary>
+    /// <summary>A participant changed (allocated, visit or status recorded): rebuild the schedule.</summary>
     public const string ParticipantEvents = "participant-events";
 
     /// <summary>A reminder fell due: write the inbox row and send it on every outbound channel.</summary>

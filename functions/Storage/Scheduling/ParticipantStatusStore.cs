@@ -1,0 +1,12 @@
+using RpsServerless.Core.Outcomes;
+
+namespace RpsServerless.Functions.Storage.Scheduling;
+
+/// <summary>Table <c>ParticipantStatus</c>: PartitionKey = participant id, RowKey = record number. Append-only.</summary>
+public interface IParticipantStatusStore
+{
+    Task<IReadOnlyList<ParticipantStatusRecord>> LoadAsync(string participantId, CancellationToken cancellationToken);
+
+    /// <summary>Adds record number <see cref="ParticipantStatusRecord.Sequence"/>; false when that number is taken.</summary>
+    Task<bool> TryAppendAsync(string participantId, ParticipantStatusRecord record, CancellationToken cancellationToken);
+}

@@ -1,0 +1,222 @@
+using Azure;
+using Azure.Data.Tables;
+using RpsServerless.Core.Scheduling;
+
+namespace RpsServerless.Functions.Storage.Scheduling;
+
+/// <summary>
+/// Table <c>Reminders</c>: PartitionKey = UTC due date <c>yyyyMMdd</c>, RowKey = reminder id, column <c>Status</c>
+/// (pending | queued | sent | cancelled). Rows are never deleted: a cancelled reminder stays as the record of what was
+/// planned. Every status change is ETag-checked. The release cursor is the row <c>cursor</c>/<c>release</c>.
+/// </summary>
+public sealed class TableReminderStore(TableServiceClient tables, StorageProvisioner provisioner, TimeProvider time) : IReminderStore
+{
+    internal const string CursorPartition = "cursor";
+    internal const string CursorRow = "release";
+
+    /// <summary>Point reads in flight at once when a schedule asks for its reminders' statuses.</summary>
+    private const int ParallelReads = 16;
+
+    private TableClient Table => tables.GetTableClient(TableNames.Reminders);
+
+    public async Task<ReminderEnsured> EnsureAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var partition = ReminderBuckets.Key(ReminderBuckets.Of(reminder.DueAt));
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await FindAsync(partition, reminder.ReminderId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (existing is null)
+                {
+                    var row = ReminderRows.Write(new TableEntity(partition, reminder.ReminderId), reminder);
+                    row["Status"] = Status(ReminderStatus.Pending);
+                    row["ScheduledAt"] = now;
+                    await Table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                    return ReminderEnsured.Added;
+                }
+
+                var status = ReadStatus(existing);
+                if (status is ReminderStatus.Queued or ReminderStatus.Sent) return ReminderEnsured.AlreadyReleased;
+                var same = ReminderRows.Read(existing, reminder.ReminderId) == reminder;
+                if (status == ReminderStatus.Pending && same) return ReminderEnsured.Unchanged;
+
+                var update = ReminderRows.Write(new TableEntity(partition, reminder.ReminderId), reminder);
+                update["Status"] = Status(ReminderStatus.Pending);
+                if (status == ReminderStatus.Cancelled) update["ReactivatedAt"] = now;
+                await Table.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return status == ReminderStatus.Cancelled ? ReminderEnsured.Reactivated : ReminderEnsured.Updated;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 409 or 412 && attempt < 5)
+            {
+                // Someone wrote the row in between (the timer releasing it, another rebuild): look again.
+            }
+        }
+    }
+
+    public async Task<ReminderCancelled> CancelAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var partition = ReminderBuckets.Key(ReminderBuckets.Of(reminder.DueAt));
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await FindAsync(partition, reminder.ReminderId, cancellationToken).ConfigureAwait(false);
+            if (existing is null) return ReminderCancelled.Missing;
+            switch (ReadStatus(existing))
+            {
+                case ReminderStatus.Cancelled: return ReminderCancelled.AlreadyCancelled;
+                case ReminderStatus.Queued or ReminderStatus.Sent: return ReminderCancelled.AlreadyReleased;
+            }
+            try
+            {
+                var update = new TableEntity(partition, reminder.ReminderId)
+                {
+                    ["Status"] = Status(ReminderStatus.Cancelled),
+                    ["CancelledAt"] = now,
+                };
+                await Table.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return ReminderCancelled.Cancelled;
+            }
+            catch (RequestFailedException exception) when (exception.Status == 412 && attempt < 5)
+            {
+                // Released or changed in between: look again.
+            }
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, ReminderStatus>> StatusesAsync(IReadOnlyCollection<Reminder> reminders,
+        CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<string, ReminderStatus>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(reminders, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (reminder, ct) =>
+            {
+                var row = await FindAsync(ReminderBuckets.Key(ReminderBuckets.Of(reminder.DueAt)), reminder.ReminderId, ct, ["Status"])
+                    .ConfigureAwait(false);
+                if (row is not null) statuses[reminder.ReminderId] = ReadStatus(row);
+            }).ConfigureAwait(false);
+        return statuses;
+    }
+
+    public async Task KeepReleasableAsync(DateOnly bucket, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        // A day of margin: the timer may run on a host whose clock is a little ahead.
+        var isDue = bucket <= ReminderBuckets.Of(now).AddDays(1);
+        for (var attempt = 0; ; attempt++)
+        {
+            var cursor = await ReadCursorAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (cursor is null)
+                {
+                    await Table.AddEntityAsync(CursorEntity(bucket, now), cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                if (cursor.Bucket <= bucket && !isDue) return;
+                var to = cursor.Bucket <= bucket ? cursor.Bucket : bucket;
+                await Table.UpdateEntityAsync(CursorEntity(to, now), new ETag(cursor.ETag), TableUpdateMode.Replace, cancellationToken)
+                    .ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 409 or 412 && attempt < 10)
+            {
+                // The timer moved it or another rebuild touched it: decide again.
+            }
+        }
+    }
+
+    public async Task<ReleaseCursor?> ReadCursorAsync(CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var row = await FindAsync(CursorPartition, CursorRow, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : new ReleaseCursor(StorageValues.RequiredDate(row, "Bucket"), row.ETag.ToString());
+    }
+
+    public async Task<IReadOnlyList<StoredReminder>> PendingAsync(DateOnly bucket, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var filter = $"PartitionKey eq {TableKeys.Literal(ReminderBuckets.Key(bucket))} and Status eq {TableKeys.Literal(Status(ReminderStatus.Pending))}";
+        var pending = new List<StoredReminder>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            pending.Add(new StoredReminder(ReminderRows.Read(row, row.RowKey), ReminderStatus.Pending, row.ETag.ToString()));
+        return pending;
+    }
+
+    public async Task<bool> TryMarkQueuedAsync(StoredReminder reminder, string notificationId, DateTimeOffset at,
+        CancellationToken cancellationToken)
+    {
+        var update = new TableEntity(ReminderBuckets.Key(ReminderBuckets.Of(reminder.Reminder.DueAt)), reminder.Reminder.ReminderId)
+        {
+            ["Status"] = Status(ReminderStatus.Queued),
+            ["NotificationId"] = notificationId,
+            ["QueuedAt"] = at,
+        };
+        try
+        {
+            await Table.UpdateEntityAsync(update, new ETag(reminder.ETag), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> TryAdvanceCursorAsync(ReleaseCursor cursor, DateOnly to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Table.UpdateEntityAsync(CursorEntity(to, time.GetUtcNow()), new ETag(cursor.ETag), TableUpdateMode.Replace,
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task MarkSentAsync(string reminderId, DateTimeOffset dueAt, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var partition = ReminderBuckets.Key(ReminderBuckets.Of(dueAt));
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var existing = await FindAsync(partition, reminderId, cancellationToken).ConfigureAwait(false);
+            if (existing is null || ReadStatus(existing) != ReminderStatus.Queued) return;
+            try
+            {
+                var update = new TableEntity(partition, reminderId) { ["Status"] = Status(ReminderStatus.Sent), ["SentAt"] = at };
+                await Table.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException exception) when (exception.Status == 412)
+            {
+            }
+        }
+    }
+
+    private static TableEntity CursorEntity(DateOnly bucket, DateTimeOffset at) =>
+        new(CursorPartition, CursorRow) { ["Bucket"] = StorageValues.Date(bucket), ["ChangedAt"] = at };
+
+    private async Task<TableEntity?> FindAsync(string partition, string rowKey, CancellationToken cancellationToken,
+        IEnumerable<string>? select = null)
+    {
+        var response = await Table.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, select, cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    internal static string Status(ReminderStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    private static ReminderStatus ReadStatus(TableEntity row) => row.GetString("Status") switch
+    {
+        "pending" => ReminderStatus.Pending,
+        "queued" => ReminderStatus.Queued,
+        "sent" => ReminderStatus.Sent,
+        "cancelled" => ReminderStatus.Cancelled,
+        var other => throw new InvalidDataException($"Reminder {row.RowKey} has an unknown status '{other}'."),
+    };
+}

@@ -1,0 +1,65 @@
+using RpsServerless.Core.Outcomes;
+using RpsServerless.Core.Protocol;
+using RpsServerless.Core.Scheduling;
+using RpsServerless.Functions.Storage.Participants;
+using RpsServerless.Functions.Storage.Scheduling;
+
+namespace RpsServerless.Functions.Workflows;
+
+/// <summary>Everything stored about one participant that the schedule depends on.</summary>
+public sealed record ParticipantFile(
+    ParticipantRecord Participant,
+    ProtocolDefinition Protocol,
+    ParticipantScheduleState Schedule,
+    IReadOnlyList<ParticipantStatusRecord> Statuses)
+{
+    /// <summary>The participant's state as the schedule builder reads it: allocation, recorded visits, death and withdrawal in force.</summary>
+    public ParticipantTimeline Timeline => new(
+        Participant.ParticipantId,
+        Participant.SiteId,
+        Participant.Arm,
+        Participant.AllocatedOn,
+        Schedule.RecordedVisits,
+        ParticipantStatusHistory.Death(Statuses)?.On,
+        ParticipantStatusHistory.Withdrawal(Statuses)?.On);
+
+    /// <summary>The site-local date at <paramref name="now"/>: what visit windows and recorded dates are judged against.</summary>
+    public DateOnly Today(DateTimeOffset now) => SiteClock.Today(Protocol, Participant.SiteId, now);
+
+    /// <summary>The latest date a completed visit shows the participant alive.</summary>
+    public DateOnly? LatestCompletedVisit
+    {
+        get
+        {
+            DateOnly? latest = null;
+            foreach (var record in Schedule.Records)
+                if (record.Visit is { Status: RecordedVisitStatus.Completed, Date: { } on } && (latest is null || on > latest))
+                    latest = on;
+            return latest;
+        }
+    }
+}
+
+/// <summary>Loads a participant's file: the allocation (through <see cref="IParticipantDirectory"/>), visits and status records.</summary>
+public sealed class ParticipantFiles(IParticipantDirectory directory, IScheduleStore schedules, IParticipantStatusStore statuses)
+{
+    /// <summary>The participant's file, or null when no participant has that id.</summary>
+    public async Task<ParticipantFile?> LoadAsync(string participantId, CancellationToken cancellationToken)
+    {
+        var participant = directory.FindAsync(participantId, cancellationToken);
+        var schedule = schedules.LoadAsync(participantId, cancellationToken);
+        var records = statuses.LoadAsync(participantId, cancellationToken);
+        await Task.WhenAll(participant, schedule, records).ConfigureAwait(false);
+        if (await participant.ConfigureAwait(false) is not { } found) return null;
+        return new ParticipantFile(found, ProtocolCatalog.Get(found.ProtocolVersion), await schedule.ConfigureAwait(false),
+            await records.ConfigureAwait(false));
+    }
+}
+
+/// <summary>Why a <see cref="Messaging.ParticipantEvent"/> was sent (for logs; every reason means "rebuild").</summary>
+public static class ParticipantEventReasons
+{
+    public const string Allocated = "allocated";
+    public const string VisitRecorded = "visit_recorded";
+    public const string StatusRecorded = "status_recorded";
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using RpsServerless.Core.Protocol;
+using RpsServerless.DevHost;
+using RpsServerless.Functions.Storage;
+using RpsServerless.Functions.Storage.Participants;
+
+namespace RpsServerless.Integration.Tests;
+
+/// <summary>
+/// Participants in table <c>Participants</c> (PartitionKey = site id, RowKey = participant id), written and read the
+/// way the allocation workflow's directory does; test-only, until that directory is merged.
+/// </summary>
+internal sealed class TableParticipantRows(TableServiceClient tables) : IParticipantDirectory
+{
+    private TableClient Table => tables.GetTableClient(TableNames.Participants);
+
+    public async Task InsertAsync(ParticipantRecord participant)
+    {
+        await Table.CreateIfNotExistsAsync();
+        await Table.AddEntityAsync(new TableEntity(participant.SiteId, participant.ParticipantId)
+        {
+            ["ScreeningId"] = participant.ScreeningId,
+            ["Arm"] = participant.Arm,
+            ["Stratum"] = participant.Stratum,
+            ["Method"] = ContractName.Of(participant.Method),
+            ["AllocationNumber"] = participant.AllocationNumber,
+            ["AllocatedAt"] = participant.AllocatedAt,
+            ["AllocatedOn"] = participant.AllocatedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["ProtocolVersion"] = participant.ProtocolVersion,
+        });
+    }
+
+    public async Task<ParticipantRecord?> FindAsync(string participantId, CancellationToken cancellationToken)
+    {
+        if (!ParticipantIds.TrySiteOf(participantId, out var siteId)) return null;
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(siteId, participantId, cancellationToken: cancellationToken);
+        if (!found.HasValue) return null;
+        var row = found.Value!;
+        ContractName.TryParse<AllocationMethod>(row.GetString("Method")!, out var method);
+        return new ParticipantRecord(participantId, siteId, row.GetString("ScreeningId")!, row.GetString("Arm")!, row.GetString("Stratum")!,
+            method, row.GetInt32("AllocationNumber")!.Value, row.GetDateTimeOffset("AllocatedAt")!.Value,
+            DateOnly.ParseExact(row.GetString("AllocatedOn")!, "yyyy-MM-dd", CultureInfo.InvariantCulture), row.GetString("ProtocolVersion")!);
+    }
+
+    public Task<Functions.Storage.Participants.Page<ParticipantRecord>> ListBySiteAsync(string siteId, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+}
+
+/// <summary>
+/// Its own Azurite and devhost (queue pumps and timers running) on a <see cref="FakeTimeProvider"/> that starts at
+/// 2026-11-29 09:00 at the sites (01:00Z), and retries failed messages at once, so poisoning takes moments.
+/// </summary>
+public sealed class ScheduleHostFixture : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 29, 1, 0, 0, TimeSpan.Zero);
+
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "rps-it-schedule-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public AzuriteProcess Azurite { get; private set; } = null!;
+    public DevHostApplication DevHost { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public FakeTimeProvider Time { get; } = new(Start);
+    public string ConnectionString => Azurite.ConnectionString;
+    internal TableParticipantRows Participants { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(StorageFixture.RepositoryRoot, _data));
+        var tables = new TableServiceClient(Azurite.ConnectionString);
+        Participants = new TableParticipantRows(tables);
+        var settings = HostSettings.Load(Path.Combine(AppContext.BaseDirectory, HostSettings.FileName));
+        DevHost = await DevHostApplication.StartAsync(new DevHostOptions
+        {
+            Port = 0,
+            Args = ["--AzureWebJobsStorage", Azurite.ConnectionString],
+            MinimumLogLevel = LogLevel.Warning,
+            ConfigureServices = services =>
+            {
+                services.AddSingleton<TimeProvider>(Time);
+                services.RemoveAll<IParticipantDirectory>();
+                services.AddSingleton<IParticipantDirectory>(Participants);
+                services.AddSingleton(settings with
+                {
+                    Queues = settings.Queues with
+                    {
+                        VisibilityTimeout = TimeSpan.Zero,
+                        MinPollingInterval = TimeSpan.FromMilliseconds(20),
+                        MaxPollingInterval = TimeSpan.FromMilliseconds(200),
+                    },
+                });
+            },
+        });
+        Http = new HttpClient { BaseAddress = DevHost.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (DevHost is not null) await DevHost.DisposeAsync();
+        if (Azurite is not null) await Azurite.DisposeAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
