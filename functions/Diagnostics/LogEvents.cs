@@ -36,4 +36,19 @@ public static class LogEvents
     public static readonly EventId TimerFired = new(6000, nameof(TimerFired));
     public static readonly EventId TimerPastDue = new(6001, nameof(TimerPastDue));
     public static readonly EventId TimerFailed = new(6002, nameof(TimerFailed));
+
+    // 71xx: screening and allocation workflows.
+    public static readonly EventId ScreeningSubmitted = new(7100, nameof(ScreeningSubmitted));
+    public static readonly EventId ScreeningInvalid = new(7101, nameof(ScreeningInvalid));
+    public static readonly EventId AllocationCommitted = new(7110, nameof(AllocationCommitted));
+    public static readonly EventId AllocationReturned = new(7111, nameof(AllocationReturned));
+    public static readonly EventId AllocationStateChanged = new(7112, nameof(AllocationStateChanged));
+    public static readonly EventId AllocationContended = new(7113, nameof(AllocationContended));
+    public static readonly EventId AllocationNotEligible = new(7114, nameof(AllocationNotEligible));
+    public static readonly EventId AllocationRejected = new(7115, nameof(AllocationRejected));
+    public static readonly EventId AllocationSeedUnavailable = new(7116, nameof(AllocationSeedUnavailable));
+    public static readonly EventId AllocationDevelopmentSeed = new(7117, nameof(AllocationDevelopmentSeed));
+    public static readonly EventId AllocationFollowUpCompleted = new(7120, nameof(AllocationFollowUpCompleted));
+    public static readonly EventId AllocationFollowUpDeferred = new(7121, nameof(AllocationFollowUpDeferred));
+    public static readonly EventId AllocationSweep = new(7122, nameof(AllocationSweep));
 }

@@ -1,0 +1,15 @@
+namespace RpsServerless.Functions.Messaging;
+
+/// <summary>
+/// The message on queue <c>participant-events</c>: participant <see cref="ParticipantId"/> changed, rebuild what
+/// derives from it (the schedule). It carries no state, only the id and why — the consumer reads the tables, so a
+/// re-delivered or re-sent message changes nothing. JSON: <c>{"participantId":"NATARS-PKUIH-0007","reason":"allocated"}</c>.
+/// </summary>
+/// <param name="Reason">One of <see cref="ParticipantEventReasons"/>.</param>
+public sealed record ParticipantEvent(string ParticipantId, string Reason);
+
+public static class ParticipantEventReasons
+{
+    /// <summary>The participant was just allocated: the schedule starts from the allocation date.</summary>
+    public const string Allocated = "allocated";
+}
