@@ -51,7 +51,7 @@ public sealed class SubmitScreening(
         var screeningId = ScreeningIds.Format(ids.Next(now), submission.SiteId);
         var screening = new ScreeningRecord(
             screeningId, submission.SiteId, submission.ScreeningNumber, submission.ScreenedOn, evaluation.ProtocolVersion,
-            now, body.ToArray(), StoredEvaluation.From(evaluation), ParticipantId: null);
+            now, WithoutByteOrderMark(body).ToArray(), StoredEvaluation.From(evaluation), ParticipantId: null);
 
         using var scope = logger.BeginScreening(screeningId);
         await screenings.AddAsync(screening, cancellationToken).ConfigureAwait(false);
@@ -59,4 +59,8 @@ public sealed class SubmitScreening(
             submission.SiteId, ContractName.Of(evaluation.Outcome), evaluation.ProtocolVersion);
         return new ScreeningSubmissionResult.Stored(screening);
     }
+
+    // The parser accepts a UTF-8 byte order mark; the stored JSON is the same document without it.
+    private static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> body) =>
+        body.Span.StartsWith(System.Text.Encoding.UTF8.Preamble) ? body[System.Text.Encoding.UTF8.Preamble.Length..] : body;
 }

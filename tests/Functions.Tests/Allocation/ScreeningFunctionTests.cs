@@ -155,6 +155,15 @@ public class ScreeningFunctionTests
     }
 
     [Fact]
+    public async Task ABodyWithAByteOrderMark_IsStoredAndReturnedAsTheSameDocument()
+    {
+        using var harness = new AllocationHarness();
+        var written = await harness.SubmitAsync("\uFEFF" + AllocationHarness.Submission());
+        Assert.Equal(201, written.Status);
+        Assert.Equal("PKUIH", written.Json.GetProperty("submission").GetProperty("siteId").GetString());
+    }
+
+    [Fact]
     public void ScreeningIds_SortInGenerationOrder_EvenWithinOneMillisecond()
     {
         var generator = new ScreeningIds.Generator();
