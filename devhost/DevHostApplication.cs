@@ -61,6 +61,7 @@ public sealed class DevHostApplication : IAsyncDisposable
             Args = options.Args,
             ContentRootPath = options.FunctionsDirectory,
         });
+        builder.Configuration.Sources.Insert(0, LocalSettings.Source(Path.Combine(options.FunctionsDirectory, LocalSettings.FileName)));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
         {

@@ -6,7 +6,12 @@ using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Http.Idempotency;
 using RpsServerless.Functions.Messaging;
 using RpsServerless.Functions.Security;
+using RpsServerless.Core.Protocol;
 using RpsServerless.Functions.Storage;
+using RpsServerless.Functions.Storage.Allocations;
+using RpsServerless.Functions.Storage.Participants;
+using RpsServerless.Functions.Storage.Screenings;
+using RpsServerless.Functions.Workflows;
 
 namespace RpsServerless.Functions;
 
@@ -45,6 +50,24 @@ public static class Composition
                 provider.GetRequiredService<ServiceBusClient>().CreateSender(ServiceBusNotificationChannel.TopicName));
             services.AddSingleton<INotificationChannel, ServiceBusNotificationChannel>();
         }
+
+        // Screening and allocation (architecture.md data flow 1–2).
+        services.TryAddSingleton(_ => ProtocolCatalog.Get());
+        services.AddSingleton<ScreeningIds.Generator>();
+        services.AddSingleton<IScreeningStore, TableScreeningStore>();
+        services.AddSingleton<IAllocationStore, TableAllocationStore>();
+        services.AddSingleton<TableParticipantDirectory>();
+        services.AddSingleton<IParticipantDirectory>(provider => provider.GetRequiredService<TableParticipantDirectory>());
+        services.AddSingleton<IParticipantEnrolment>(provider => provider.GetRequiredService<TableParticipantDirectory>());
+        services.AddSingleton(provider => new AllocationSeedSource(configuration,
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AllocationSeedSource>>()));
+        services.TryAddSingleton<AllocationFaults>(); // the no-op; tests register one that fails on purpose
+        services.AddSingleton<SubmitScreening>();
+        services.AddSingleton<ReadScreenings>();
+        services.AddSingleton<AllocationFollowUp>();
+        services.AddSingleton<AllocateScreening>();
+        services.AddSingleton<CompletePendingAllocations>();
+        services.AddSingleton<ReadParticipants>();
 
         // Workflows.
         services.AddScheduling();

@@ -55,4 +55,19 @@ public static class LogEvents
     public static readonly EventId ReminderReleaseRaced = new(7103, nameof(ReminderReleaseRaced));
     public static readonly EventId ReminderReleaseFailed = new(7104, nameof(ReminderReleaseFailed));
     public static readonly EventId RemindersReleased = new(7105, nameof(RemindersReleased));
+
+    // 72xx: screening and allocation workflows.
+    public static readonly EventId ScreeningSubmitted = new(7200, nameof(ScreeningSubmitted));
+    public static readonly EventId ScreeningInvalid = new(7201, nameof(ScreeningInvalid));
+    public static readonly EventId AllocationCommitted = new(7210, nameof(AllocationCommitted));
+    public static readonly EventId AllocationReturned = new(7211, nameof(AllocationReturned));
+    public static readonly EventId AllocationStateChanged = new(7212, nameof(AllocationStateChanged));
+    public static readonly EventId AllocationContended = new(7213, nameof(AllocationContended));
+    public static readonly EventId AllocationNotEligible = new(7214, nameof(AllocationNotEligible));
+    public static readonly EventId AllocationRejected = new(7215, nameof(AllocationRejected));
+    public static readonly EventId AllocationSeedUnavailable = new(7216, nameof(AllocationSeedUnavailable));
+    public static readonly EventId AllocationDevelopmentSeed = new(7217, nameof(AllocationDevelopmentSeed));
+    public static readonly EventId AllocationFollowUpCompleted = new(7220, nameof(AllocationFollowUpCompleted));
+    public static readonly EventId AllocationFollowUpDeferred = new(7221, nameof(AllocationFollowUpDeferred));
+    public static readonly EventId AllocationSweep = new(7222, nameof(AllocationSweep));
 }

@@ -1,7 +1,21 @@
 namespace RpsServerless.Functions.Messaging;
 
 /// <summary>
-/// A participant changed (allocated, visit recorded, status recorded): the message on queue
-/// <c>participant-events</c> that makes the schedule be rebuilt from the stored state.
+/// The message on queue <c>participant-events</c>: participant <see cref="ParticipantId"/> changed (allocated, visit recorded, status recorded): rebuild what
+/// derives from it (the schedule). It carries no state, only the id and why — the consumer reads the tables, so a
+/// re-delivered or re-sent message changes nothing. JSON: <c>{"participantId":"NATARS-PKUIH-0007","reason":"allocated"}</c>.
 /// </summary>
+/// <param name="Reason">One of <see cref="ParticipantEventReasons"/>.</param>
 public sealed record ParticipantEvent(string ParticipantId, string Reason);
+
+public static class ParticipantEventReasons
+{
+    /// <summary>The participant was just allocated: the schedule starts from the allocation date.</summary>
+    public const string Allocated = "allocated";
+
+    /// <summary>A visit was recorded done or missed: later visits re-anchor on its actual date.</summary>
+    public const string VisitRecorded = "visit_recorded";
+
+    /// <summary>A status event (death, withdrawal, …) was recorded: later visits may be cancelled.</summary>
+    public const string StatusRecorded = "status_recorded";
+}

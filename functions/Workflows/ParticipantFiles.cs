@@ -55,11 +55,3 @@ public sealed class ParticipantFiles(IParticipantDirectory directory, IScheduleS
             await records.ConfigureAwait(false));
     }
 }
-
-/// <summary>Why a <see cref="Messaging.ParticipantEvent"/> was sent (for logs; every reason means "rebuild").</summary>
-public static class ParticipantEventReasons
-{
-    public const string Allocated = "allocated";
-    public const string VisitRecorded = "visit_recorded";
-    public const string StatusRecorded = "status_recorded";
-}

@@ -1,0 +1,52 @@
+using RpsServerless.Core.Allocation;
+
+namespace RpsServerless.Functions.Storage.Allocations;
+
+/// <summary>An allocation as committed: the full record (concealed audit detail included) and the participant id it gave.</summary>
+public sealed record StoredAllocation(string ParticipantId, AllocationRecord Record)
+{
+    public SiteAllocation Allocation => Record.Allocation;
+    public string ScreeningId => Record.Allocation.ScreeningId;
+}
+
+/// <summary>The allocation state as loaded, with the version token the commit must still match (null: no state row yet).</summary>
+public sealed record LoadedAllocationState(AllocationState State, string? ETag);
+
+/// <summary>What a commit did.</summary>
+public enum AllocationCommitResult
+{
+    /// <summary>The state and the record were written together.</summary>
+    Committed,
+
+    /// <summary>Nothing was written: the state changed since it was loaded, or the screening's record exists already.
+    /// The caller looks for the screening's record, and reloads and retries if there is none.</summary>
+    Conflict,
+}
+
+/// <summary>
+/// The allocation partition (table <c>Allocations</c>, one PartitionKey): the allocation state, one record per
+/// allocated screening, and a "pending" marker per allocation whose follow-up steps (participant row, messages) are
+/// not all known to be done. The commit writes all three in one entity-group transaction.
+/// </summary>
+public interface IAllocationStore
+{
+    Task<LoadedAllocationState> LoadStateAsync(CancellationToken cancellationToken);
+
+    Task<StoredAllocation?> FindAsync(string screeningId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One transaction: replace the state if its version is still <paramref name="before"/>'s (insert it when there was
+    /// none), insert the record keyed by screening id, insert the pending marker. All or nothing.
+    /// </summary>
+    Task<AllocationCommitResult> CommitAsync(LoadedAllocationState before, AllocationState after, StoredAllocation allocation,
+        CancellationToken cancellationToken);
+
+    /// <summary>Whether the allocation's follow-up steps may still be incomplete.</summary>
+    Task<bool> IsPendingAsync(string screeningId, CancellationToken cancellationToken);
+
+    /// <summary>Screening ids of allocations committed before <paramref name="committedBefore"/> whose follow-up is pending.</summary>
+    Task<IReadOnlyList<string>> ListPendingAsync(DateTimeOffset committedBefore, CancellationToken cancellationToken);
+
+    /// <summary>Clears the pending marker: every follow-up step is done. Idempotent.</summary>
+    Task MarkCompletedAsync(string screeningId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,165 @@
+using Microsoft.Extensions.Logging;
+using RpsServerless.Core;
+using RpsServerless.Core.Allocation;
+using RpsServerless.Core.Protocol;
+using RpsServerless.Core.Screening;
+using RpsServerless.Functions.Diagnostics;
+using RpsServerless.Functions.Storage.Allocations;
+using RpsServerless.Functions.Storage.Participants;
+using RpsServerless.Functions.Storage.Screenings;
+
+namespace RpsServerless.Functions.Workflows;
+
+/// <summary>What an allocation request came to.</summary>
+public abstract record AllocationResult
+{
+    private AllocationResult()
+    {
+    }
+
+    public sealed record ScreeningNotFound : AllocationResult;
+
+    /// <summary>The screening is not <c>eligible</c>; nothing was allocated.</summary>
+    public sealed record NotEligible(ScreeningRecord Screening) : AllocationResult;
+
+    /// <summary>The request body does not fit the protocol's method (e.g. an arm under permuted blocks).</summary>
+    public sealed record Invalid(IReadOnlyList<FieldError> Errors) : AllocationResult;
+
+    /// <summary>The screening's allocation; <paramref name="IsNew"/> when this request made it.</summary>
+    public sealed record Allocated(StoredAllocation Allocation, bool IsNew) : AllocationResult;
+
+    /// <summary>Nothing was written; retry later (no seed configured, or the allocation partition too contended).</summary>
+    public sealed record Unavailable(TimeSpan RetryAfter) : AllocationResult;
+}
+
+/// <summary>
+/// <c>POST /api/screenings/{id}/allocation</c>. The commit point is one entity-group transaction in the allocation
+/// partition: the state replaced ETag-checked, the record inserted under the screening id, a pending marker inserted.
+/// Whoever loses the race reloads and retries (bounded, with jitter), or finds that the screening was allocated by the
+/// winner and returns that allocation. Everything after the commit (<see cref="AllocationFollowUp"/>) is idempotent and
+/// repaired by a retried request or by the sweep.
+/// </summary>
+public sealed class AllocateScreening(
+    IScreeningStore screenings,
+    IAllocationStore allocations,
+    AllocationFollowUp followUp,
+    AllocationSeedSource seeds,
+    AllocationFaults faults,
+    TimeProvider time,
+    ILogger<AllocateScreening> logger)
+{
+    /// <summary>Commit attempts before giving up with 503: each lost attempt means another allocation committed.</summary>
+    public const int MaxAttempts = 40;
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan RetryAfterContended = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan RetryAfterNoSeed = TimeSpan.FromSeconds(60);
+
+    /// <param name="actor">Who asks (recorded in the allocation record).</param>
+    /// <param name="requestId">The request's trace id (recorded in the allocation record).</param>
+    /// <param name="assignment">The body under the <c>assigned</c> method; null for an empty body.</param>
+    public async Task<AllocationResult> RunAsync(string screeningId, ArmAssignment? assignment, string actor, string requestId,
+        CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScreening(screeningId);
+        var screening = await screenings.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
+        if (screening is null)
+            return new AllocationResult.ScreeningNotFound();
+
+        // Idempotent per screening: an allocation that exists is the answer, whatever the body says this time.
+        var existing = await allocations.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+            return await ReturnExistingAsync(existing, cancellationToken).ConfigureAwait(false);
+
+        if (screening.Outcome != EligibilityOutcome.Eligible || screening.Evaluation.Derived.Stratum is null)
+        {
+            logger.LogInformation(LogEvents.AllocationNotEligible, "Allocation refused: the screening is {Outcome}",
+                ContractName.Of(screening.Outcome));
+            return new AllocationResult.NotEligible(screening);
+        }
+
+        // The screening is allocated under the protocol version that judged it eligible.
+        var protocol = ProtocolCatalog.Get(screening.ProtocolVersion);
+        AllocationSeed? seed = null;
+        if (protocol.Allocation.Method != AllocationMethod.Assigned && (seed = seeds.TryGet()) is null)
+            return new AllocationResult.Unavailable(RetryAfterNoSeed);
+
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var loaded = await allocations.LoadStateAsync(cancellationToken).ConfigureAwait(false);
+            var request = new AllocationRequest(screeningId, screening.SiteId, screening.Evaluation.Derived.Stratum, actor, requestId,
+                time.GetUtcNow(), assignment);
+            var outcome = Allocator.Allocate(protocol, loaded.State, request, seed);
+            if (outcome is AllocationOutcome.Rejected rejected)
+            {
+                logger.LogInformation(LogEvents.AllocationRejected, "Allocation request refused with {ErrorCount} field errors", rejected.Errors.Count);
+                return new AllocationResult.Invalid(rejected.Errors);
+            }
+
+            var allocated = (AllocationOutcome.Allocated)outcome;
+            // The participant number at the site comes from the same ETag-checked state as the slot: the state counts
+            // every allocation per site (under every method), so number n+1 is taken by exactly the commit that moves
+            // the site's count from n to n+1 — no gaps, no repeats, no second counter to keep in step.
+            var numberAtSite = loaded.State.SiteCounts(screening.SiteId).Values.Sum() + 1;
+            var participantId = ParticipantIds.Format(protocol.Trial.Acronym, screening.SiteId, numberAtSite);
+            var allocation = new StoredAllocation(participantId, allocated.Record);
+
+            var committed = await allocations.CommitAsync(loaded, allocated.State, allocation, cancellationToken).ConfigureAwait(false);
+            if (committed == AllocationCommitResult.Committed)
+            {
+                using var participantScope = logger.BeginParticipant(participantId);
+                logger.LogInformation(LogEvents.AllocationCommitted,
+                    "Allocated {ParticipantId} to {Arm}: allocation {AllocationNumber} in stratum {Stratum} (attempt {Attempt})",
+                    participantId, allocation.Allocation.Arm, allocation.Allocation.AllocationNumber, allocation.Allocation.Stratum, attempt);
+                await FollowUpAsync(allocation, afterCommit: true, cancellationToken).ConfigureAwait(false);
+                return new AllocationResult.Allocated(allocation, IsNew: true);
+            }
+
+            // Lost the race: either another request allocated this very screening, or another screening took the slot.
+            var winner = await allocations.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
+            if (winner is not null)
+                return await ReturnExistingAsync(winner, cancellationToken).ConfigureAwait(false);
+            logger.LogDebug(LogEvents.AllocationStateChanged, "Allocation state changed under attempt {Attempt}; reloading", attempt);
+            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+        }
+
+        logger.LogWarning(LogEvents.AllocationContended, "Allocation gave up after {Attempts} contended attempts; nothing written", MaxAttempts);
+        return new AllocationResult.Unavailable(RetryAfterContended);
+    }
+
+    private async Task<AllocationResult> ReturnExistingAsync(StoredAllocation existing, CancellationToken cancellationToken)
+    {
+        using var participantScope = logger.BeginParticipant(existing.ParticipantId);
+        logger.LogInformation(LogEvents.AllocationReturned, "Screening already allocated as {ParticipantId}; returned that allocation",
+            existing.ParticipantId);
+        if (await allocations.IsPendingAsync(existing.ScreeningId, cancellationToken).ConfigureAwait(false))
+            await FollowUpAsync(existing, afterCommit: false, cancellationToken).ConfigureAwait(false);
+        return new AllocationResult.Allocated(existing, IsNew: false);
+    }
+
+    /// <summary>
+    /// Runs the follow-up; a failure does not undo or hide the committed allocation: it is logged, the caller gets the
+    /// allocation, and the pending marker stays for a retry or the sweep to finish.
+    /// </summary>
+    private async Task FollowUpAsync(StoredAllocation allocation, bool afterCommit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (afterCommit)
+                faults.After(AllocationStep.Committed, allocation.ScreeningId);
+            await followUp.CompleteAsync(allocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            logger.LogWarning(LogEvents.AllocationFollowUpDeferred, exception,
+                "Follow-up of {ParticipantId} incomplete; a retry or the sweep completes it", allocation.ParticipantId);
+        }
+    }
+
+    /// <summary>Full jitter, growing from 10 ms to <see cref="MaxBackoff"/>, so contenders spread out instead of colliding again.</summary>
+    private static TimeSpan Backoff(int attempt)
+    {
+        var ceiling = Math.Min(MaxBackoff.TotalMilliseconds, 10 * Math.Pow(2, Math.Min(attempt, 10)));
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+    }
+}

@@ -1,0 +1,94 @@
+using RpsServerless.Functions.Messaging;
+using RpsServerless.Functions.Storage;
+using RpsServerless.Functions.Workflows;
+
+namespace RpsServerless.Functions.Tests.Allocation;
+
+/// <summary>
+/// A crash after each step of an allocation, then a retry or the sweep: exactly one allocation, one participant, the
+/// messages present, numbers unchanged.
+/// </summary>
+public class AllocationFaultTests
+{
+    public static TheoryData<AllocationStep> Steps() => new(Enum.GetValues<AllocationStep>());
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public async Task CrashAfterAStep_TheRetriedRequestCompletesIt(AllocationStep step)
+    {
+        var crash = new CrashAfter(step);
+        using var harness = new AllocationHarness(crash);
+        var screeningId = await harness.SubmitEligibleAsync();
+
+        // The commit is the point of no return: the caller gets the allocation even though the follow-up broke off.
+        var first = await harness.AllocateAsync(screeningId);
+        Assert.Equal(1, crash.Crashes);
+        Assert.Equal(201, first.Status);
+        Assert.Contains(screeningId, harness.Allocations.Pending);
+
+        var retry = await harness.AllocateAsync(screeningId);
+
+        Assert.Equal(200, retry.Status);
+        Assert.Equal(first.Body, retry.Body);
+        AssertCompletedOnce(harness, screeningId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Steps))]
+    public async Task CrashAfterAStep_TheSweepCompletesIt(AllocationStep step)
+    {
+        var crash = new CrashAfter(step);
+        using var harness = new AllocationHarness(crash);
+        var screeningId = await harness.SubmitEligibleAsync();
+        await harness.AllocateAsync(screeningId);
+
+        // Within the grace period the sweep leaves the allocation to the request that may still be running it.
+        Assert.Equal(0, await harness.Sweep.RunAsync(CancellationToken.None));
+        harness.Time.Advance(CompletePendingAllocations.Grace + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await harness.Sweep.RunAsync(CancellationToken.None));
+        Assert.Equal(0, await harness.Sweep.RunAsync(CancellationToken.None));
+
+        AssertCompletedOnce(harness, screeningId);
+    }
+
+    [Fact]
+    public async Task QueueDownAfterTheCommit_TheSweepRetriesUntilItIsBack()
+    {
+        using var harness = new AllocationHarness();
+        var screeningId = await harness.SubmitEligibleAsync();
+        harness.Queues.FailWith = new Azure.RequestFailedException(503, "queue down");
+        Assert.Equal(201, (await harness.AllocateAsync(screeningId)).Status);
+
+        harness.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await harness.Sweep.RunAsync(CancellationToken.None));
+        Assert.Contains(screeningId, harness.Allocations.Pending);
+
+        harness.Queues.FailWith = null;
+        Assert.Equal(1, await harness.Sweep.RunAsync(CancellationToken.None));
+        AssertCompletedOnce(harness, screeningId);
+    }
+
+    private static void AssertCompletedOnce(AllocationHarness harness, string screeningId)
+    {
+        var allocation = Assert.Single(harness.Allocations.Records);
+        var participant = Assert.Single(harness.Participants.All);
+        Assert.Equal(screeningId, allocation.ScreeningId);
+        Assert.Equal("NATARS-PKUIH-0001", participant.ParticipantId);
+        Assert.Equal(1, participant.AllocationNumber);
+        Assert.Equal(allocation.Allocation.Arm, participant.Arm);
+        Assert.Equal(2, harness.Allocations.State.NextAllocationNumber);
+        Assert.Equal(1, harness.Allocations.Commits);
+        Assert.Empty(harness.Allocations.Pending);
+        Assert.Equal("NATARS-PKUIH-0001", harness.Screenings.All.Single().ParticipantId);
+
+        // Messages may be sent again by the repair (their consumers are idempotent), but they are always the same message.
+        var events = harness.Queues.On(QueueNames.ParticipantEvents);
+        Assert.NotEmpty(events);
+        Assert.Single(events.Distinct());
+        var notifications = harness.Queues.On(QueueNames.Notifications);
+        Assert.NotEmpty(notifications);
+        Assert.Single(notifications.Distinct());
+        Assert.Equal("ntf_NATARS-PKUIH-0001.participant_allocated",
+            MessageJson.Deserialize<CoordinatorNotification>(notifications[0]).NotificationId);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using RpsServerless.Functions.Storage;
+
+namespace RpsServerless.Integration.Tests;
+
+/// <summary>Screening and allocation over HTTP against the devhost, and a look into the tables behind it.</summary>
+internal sealed class AllocationApi(StorageFixture storage)
+{
+    public sealed record Answer(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)
+    {
+        public JsonElement Json => JsonDocument.Parse(Body).RootElement;
+    }
+
+    /// <summary>The sample submission (eligible, DDLPS) at <paramref name="siteId"/>, screened on <paramref name="screenedOn"/>.</summary>
+    public static string Submission(string siteId = "PKUIH", DateOnly? screenedOn = null)
+    {
+        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "screening-submission.json")))!;
+        // Two days back in UTC is in the past at every site, whatever the machine's date.
+        var date = screenedOn ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
+        node["siteId"] = siteId;
+        node["screenedOn"] = date.ToString("yyyy-MM-dd");
+        node["mdt"]!["reviewedOn"] = date.ToString("yyyy-MM-dd");
+        return node.ToJsonString();
+    }
+
+    public async Task<Answer> PostAsync(string path, string? json)
+    {
+        using var content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await storage.Http.PostAsync(path, content);
+        return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers);
+    }
+
+    public async Task<Answer> GetAsync(string path)
+    {
+        using var response = await storage.Http.GetAsync(path);
+        return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers);
+    }
+
+    public async Task<string> SubmitEligibleAsync(string siteId = "PKUIH", DateOnly? screenedOn = null)
+    {
+        var answer = await PostAsync("api/screenings", Submission(siteId, screenedOn));
+        Assert.Equal(HttpStatusCode.Created, answer.Status);
+        Assert.Equal("eligible", answer.Json.GetProperty("outcome").GetString());
+        return answer.Json.GetProperty("screeningId").GetString()!;
+    }
+
+    public Task<Answer> AllocateAsync(string screeningId) => PostAsync($"api/screenings/{screeningId}/allocation", null);
+
+    private TableClient Table(string name) => new TableServiceClient(storage.ConnectionString).GetTableClient(name);
+
+    public async Task<List<TableEntity>> RowsAsync(string table, string filter)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in Table(table).QueryAsync<TableEntity>(filter))
+            rows.Add(row);
+        return rows;
+    }
+
+    public async Task<int> NextAllocationNumberAsync()
+    {
+        var state = await Table(TableNames.Allocations).GetEntityIfExistsAsync<TableEntity>("trial", "state");
+        return state.HasValue ? state.Value!.GetInt32("NextAllocationNumber")!.Value : 1;
+    }
+
+    public Task<List<TableEntity>> PendingMarkersAsync() =>
+        RowsAsync(TableNames.Allocations, "PartitionKey eq 'trial' and RowKey ge 'pending|' and RowKey lt 'pending}'");
+
+    public Task<List<TableEntity>> ParticipantsOfAsync(string screeningId) =>
+        RowsAsync(TableNames.Participants, $"ScreeningId eq '{screeningId}'");
+
+    public Task<List<TableEntity>> AllocationRecordsOfAsync(string screeningId) =>
+        RowsAsync(TableNames.Allocations, $"PartitionKey eq 'trial' and RowKey eq '{screeningId}'");
+}
