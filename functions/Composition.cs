@@ -7,6 +7,8 @@ using RpsServerless.Functions.Http.Idempotency;
 using RpsServerless.Functions.Messaging;
 using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
+using RpsServerless.Functions.Storage.Outcomes;
+using RpsServerless.Functions.Workflows.Outcomes;
 
 namespace RpsServerless.Functions;
 
@@ -46,6 +48,30 @@ public static class Composition
             services.AddSingleton<INotificationChannel, ServiceBusNotificationChannel>();
         }
 
+        AddOutcomes(services);
         return services;
+    }
+
+    /// <summary>
+    /// Outcome recording, the SAE clock and the exports. They read participants through <c>IParticipantDirectory</c>
+    /// (registered by the allocation workflow) and the exports read visits and status through
+    /// <c>IParticipantTimelineSource</c> (an adapter over the schedule workflow's tables, wired at the merge).
+    /// </summary>
+    private static void AddOutcomes(IServiceCollection services)
+    {
+        services.AddSingleton<TableAdverseEventStore>();
+        services.AddSingleton<IAdverseEventStore>(provider => provider.GetRequiredService<TableAdverseEventStore>());
+        services.AddSingleton<ISaeClockReader>(provider => provider.GetRequiredService<TableAdverseEventStore>());
+        services.AddSingleton<ISaeAlarmStore, TableSaeAlarmStore>();
+        services.AddSingleton<IAssessmentStore, TableAssessmentStore>();
+        services.AddSingleton<TableFinalPathologyStore>();
+        services.AddSingleton<IFinalPathologyStore>(provider => provider.GetRequiredService<TableFinalPathologyStore>());
+        services.AddSingleton<IExclusionReader>(provider => provider.GetRequiredService<TableFinalPathologyStore>());
+
+        services.AddSingleton<SaeAlarmHandler>();
+        services.AddSingleton<ReleaseSaeAlarms>();
+        services.AddSingleton<RecordAssessment>();
+        services.AddSingleton<RecordAdverseEvent>();
+        services.AddSingleton<RecordFinalPathology>();
     }
 }
