@@ -70,8 +70,11 @@ public static class Composition
 
         services.AddSingleton<SaeAlarmHandler>();
         services.AddSingleton<ReleaseSaeAlarms>();
-        services.AddSingleton<RecordAssessment>();
-        services.AddSingleton<RecordAdverseEvent>();
-        services.AddSingleton<RecordFinalPathology>();
+        // Scoped: they take IParticipantDirectory and IParticipantTimelineSource, whatever lifetime those get.
+        services.AddScoped<RecordAssessment>();
+        services.AddScoped<RecordAdverseEvent>();
+        services.AddScoped<RecordFinalPathology>();
+        services.AddScoped<Workflows.Exports.ExportFhir>();
+        services.AddScoped<Workflows.Exports.ExportSiteCalendar>();
     }
 }
