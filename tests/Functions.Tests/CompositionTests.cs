@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Http.Idempotency;
@@ -20,6 +21,11 @@ public class CompositionTests
             .Build();
         var services = new ServiceCollection().AddLogging();
         services.AddRpsServerless(configuration);
+        // Registered by other workflows, wired at the merge: IParticipantDirectory (allocation, table Participants) and
+        // IParticipantTimelineSource (an adapter over the schedule workflow's Visits and status tables). Until then the
+        // graph is checked with stand-ins; TryAdd leaves the real registrations in force once they exist.
+        services.TryAddSingleton<Storage.Participants.IParticipantDirectory, Outcomes.FakeParticipantDirectory>();
+        services.TryAddSingleton<RpsServerless.Functions.Exports.IParticipantTimelineSource, Outcomes.FakeTimelineSource>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
