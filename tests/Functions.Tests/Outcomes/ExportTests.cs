@@ -15,7 +15,7 @@ public class ExportTests
     private readonly OutcomeHarness _harness = new();
     private readonly FakeTimelineSource _timelines = new();
 
-    private Http.Exports Functions => new(TestEndpoint.Create(_harness.Idempotency),
+    private Http.ExportFeeds Functions => new(TestEndpoint.Create(_harness.Idempotency),
         new ExportFhir(_harness.Participants, _timelines, _harness.Pathology, _harness.Time, NullLogger<ExportFhir>.Instance),
         new ExportSiteCalendar(_harness.Participants, _timelines, _harness.Time, NullLogger<ExportSiteCalendar>.Instance));
 

@@ -5,7 +5,7 @@ using RpsServerless.Functions.Workflows.Exports;
 namespace RpsServerless.Functions.Http;
 
 /// <summary>Exports: the FHIR R4 bundle of the trial and each site's iCalendar feed of visit windows.</summary>
-public sealed class Exports(ApiEndpoint endpoint, ExportFhir fhir, ExportSiteCalendar calendar)
+public sealed class ExportFeeds(ApiEndpoint endpoint, ExportFhir fhir, ExportSiteCalendar calendar)
 {
     [Function(nameof(ExportFhir))]
     public Task<IResult> ExportFhir(
