@@ -66,8 +66,7 @@ public sealed class RecordAdverseEvent(
         var id = OutcomeRecording.NewId("ae", now);
         var history = AdverseEventHistory.Start(id, participant.ParticipantId, parsed.Value.Facts, now);
         var clock = await WriteAsync(participant, history, null, now, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation(LogEvents.AdverseEventRecorded, "Adverse event {AdverseEventId} recorded (serious: {Serious})",
-            id, history.IsSerious);
+        logger.LogInformation(LogEvents.AdverseEventRecorded, "Adverse event {AdverseEventId} recorded", id);
         return ApiResponse.Created(Location(participant.ParticipantId, id), View(participant, history, clock, now));
     }
 

@@ -114,11 +114,11 @@ public sealed class RecordFinalPathology(
         {
             return Rejected(Problems.Conflict(context, "Another final pathology report was recorded at the same time. Reload and retry."));
         }
-        logger.LogInformation(LogEvents.PathologyRecorded, "Final pathology report {Report} recorded: E02 {E02Status}",
-            report.Sequence, ContractName.Of(judgement.E02.Status));
+        // Ids only: the judgement itself is clinical data and stays in the table.
+        logger.LogInformation(LogEvents.PathologyRecorded, "Final pathology report {Report} recorded", report.Sequence);
         if (exclusion is not null)
-            logger.LogWarning(LogEvents.ExcludedAfterAllocation, "Exclusion after allocation ({Criterion}) now {Excluded}",
-                exclusion.CriterionId, exclusion.Excluded);
+            logger.LogInformation(LogEvents.ExcludedAfterAllocation, "Exclusion record {Exclusion} ({Criterion}) written with report {Report}",
+                exclusion.Sequence, exclusion.CriterionId, report.Sequence);
 
         var updated = new PathologyHistory([.. history.Reports, report], exclusion is null ? history.Exclusions : [.. history.Exclusions, exclusion]);
         var view = View(participant, updated);
