@@ -140,6 +140,30 @@ public sealed class SaeClockTests : IAsyncLifetime
         Assert.Equal("open", root.GetProperty("saeClock").GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task AssessmentsAndFinalPathology_RoundTripThroughTheTables()
+    {
+        const string participant = "api/participants/NATARS-PKUIH-0001";
+        using (var scan = await _http.PostAsync($"{participant}/assessments",
+                   new StringContent("""{ "imagingDate": "2027-02-20", "result": "stable", "modality": "ct" }""", Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.Created, scan.StatusCode);
+        var assessments = await _devHost.Services.GetRequiredService<IAssessmentStore>().ListAsync("NATARS-PKUIH-0001", default);
+        Assert.Equal(Core.Outcomes.AssessmentResult.Stable, Assert.Single(assessments).Assessment.Result);
+
+        using (var report = await _http.PostAsync($"{participant}/pathology",
+                   new StringContent("""{ "reportDate": "2027-02-25", "histology": "WDLPS" }""", Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.Created, report.StatusCode);
+        using (var correction = await _http.PostAsync($"{participant}/pathology/corrections",
+                   new StringContent("""{ "reason": "Central review", "report": { "reportDate": "2027-02-26", "histology": "DDLPS", "fnclccGrade": 3 } }""",
+                       Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.OK, correction.StatusCode);
+
+        using var json = JsonDocument.Parse(await _http.GetStringAsync($"{participant}/pathology"));
+        Assert.False(json.RootElement.GetProperty("excludedAfterAllocation").GetBoolean());
+        Assert.Equal(["WDLPS", "DDLPS"], json.RootElement.GetProperty("reports").EnumerateArray().Select(r => r.GetProperty("histology").GetString()));
+        Assert.Equal([true, false], json.RootElement.GetProperty("exclusions").EnumerateArray().Select(x => x.GetProperty("excluded").GetBoolean()));
+    }
+
     private sealed class OneParticipant(ParticipantRecord participant) : IParticipantDirectory
     {
         public Task<ParticipantRecord?> FindAsync(string participantId, CancellationToken cancellationToken) =>
