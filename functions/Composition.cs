@@ -12,6 +12,8 @@ using RpsServerless.Functions.Storage.Allocations;
 using RpsServerless.Functions.Storage.Participants;
 using RpsServerless.Functions.Storage.Screenings;
 using RpsServerless.Functions.Workflows;
+using RpsServerless.Functions.Storage.Outcomes;
+using RpsServerless.Functions.Workflows.Outcomes;
 
 namespace RpsServerless.Functions;
 
@@ -72,6 +74,34 @@ public static class Composition
         // Workflows.
         services.AddScheduling();
 
+        AddOutcomes(services);
         return services;
+    }
+
+    /// <summary>
+    /// Outcome recording, the SAE clock and the exports. They read participants through <c>IParticipantDirectory</c>
+    /// (registered by the allocation workflow) and the exports read visits and status through
+    /// <c>IParticipantTimelineSource</c> (an adapter over the schedule workflow's tables, wired at the merge).
+    /// </summary>
+    private static void AddOutcomes(IServiceCollection services)
+    {
+        services.AddSingleton<TableAdverseEventStore>();
+        services.AddSingleton<IAdverseEventStore>(provider => provider.GetRequiredService<TableAdverseEventStore>());
+        services.AddSingleton<ISaeClockReader>(provider => provider.GetRequiredService<TableAdverseEventStore>());
+        services.AddSingleton<ISaeAlarmStore, TableSaeAlarmStore>();
+        services.AddSingleton<IAssessmentStore, TableAssessmentStore>();
+        services.AddSingleton<TableFinalPathologyStore>();
+        services.AddSingleton<IFinalPathologyStore>(provider => provider.GetRequiredService<TableFinalPathologyStore>());
+        services.AddSingleton<IExclusionReader>(provider => provider.GetRequiredService<TableFinalPathologyStore>());
+
+        services.AddSingleton<Exports.IParticipantTimelineSource, StoredParticipantTimelines>();
+        services.AddSingleton<SaeAlarmHandler>();
+        services.AddSingleton<ReleaseSaeAlarms>();
+        // Scoped: they take IParticipantDirectory and IParticipantTimelineSource, whatever lifetime those get.
+        services.AddScoped<RecordAssessment>();
+        services.AddScoped<RecordAdverseEvent>();
+        services.AddScoped<RecordFinalPathology>();
+        services.AddScoped<Workflows.Exports.ExportFhir>();
+        services.AddScoped<Workflows.Exports.ExportSiteCalendar>();
     }
 }

@@ -70,4 +70,21 @@ public static class LogEvents
     public static readonly EventId AllocationFollowUpCompleted = new(7220, nameof(AllocationFollowUpCompleted));
     public static readonly EventId AllocationFollowUpDeferred = new(7221, nameof(AllocationFollowUpDeferred));
     public static readonly EventId AllocationSweep = new(7222, nameof(AllocationSweep));
+
+    // 75xx: outcomes (assessments, adverse events and the SAE clock, final pathology) and the exports.
+    public static readonly EventId AssessmentRecorded = new(7500, nameof(AssessmentRecorded));
+    public static readonly EventId AdverseEventRecorded = new(7501, nameof(AdverseEventRecorded));
+    public static readonly EventId AdverseEventVersionRecorded = new(7502, nameof(AdverseEventVersionRecorded));
+    public static readonly EventId OutcomeRejected = new(7503, nameof(OutcomeRejected));
+    public static readonly EventId SaeClockStarted = new(7510, nameof(SaeClockStarted));
+    public static readonly EventId SaeReportDueNotified = new(7511, nameof(SaeReportDueNotified));
+    public static readonly EventId SaeReportEscalated = new(7512, nameof(SaeReportEscalated));
+    public static readonly EventId SaeClockClosed = new(7513, nameof(SaeClockClosed));
+    public static readonly EventId SaeNotificationDeferred = new(7514, nameof(SaeNotificationDeferred));
+    public static readonly EventId SaeAlarmDiscarded = new(7515, nameof(SaeAlarmDiscarded));
+    public static readonly EventId SaeAlarmsChecked = new(7516, nameof(SaeAlarmsChecked));
+    public static readonly EventId PathologyRecorded = new(7520, nameof(PathologyRecorded));
+    public static readonly EventId ExcludedAfterAllocation = new(7521, nameof(ExcludedAfterAllocation));
+    public static readonly EventId FhirExported = new(7530, nameof(FhirExported));
+    public static readonly EventId CalendarExported = new(7531, nameof(CalendarExported));
 }

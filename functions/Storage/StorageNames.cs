@@ -29,8 +29,29 @@ public static class TableNames
     /// <summary>PartitionKey = site id, RowKey = participant id | visit id: the site's visits, for the worklist.</summary>
     public const string SiteVisits = "SiteVisits";
 
+    /// <summary>Imaging disease assessments: PartitionKey = participant id, RowKey = assessment id (time-sortable).</summary>
+    public const string DiseaseAssessments = "DiseaseAssessments";
+
+    /// <summary>
+    /// Adverse events: PartitionKey = participant id; RowKey <c>{adverseEventId}~v{0001}</c> for each version and
+    /// <c>{adverseEventId}~clock</c> for the SAE report clock, so a version and its clock change in one transaction.
+    /// </summary>
+    public const string AdverseEvents = "AdverseEvents";
+
+    /// <summary>
+    /// Pending SAE notifications (initial and escalation): PartitionKey = due hour (UTC <c>yyyyMMddHH</c>), so the
+    /// timer reads only the hours that are due; a row is removed once its notification is sent or no longer due.
+    /// </summary>
+    public const string SaeAlarms = "SaeAlarms";
+
+    /// <summary>Final pathology reports and the E02 exclusions they cause: PartitionKey = participant id.</summary>
+    public const string FinalPathology = "FinalPathology";
+
     public static IReadOnlyList<string> All { get; } =
-        [Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords, ParticipantStatus, SiteVisits];
+    [
+        Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords,
+        ParticipantStatus, SiteVisits, DiseaseAssessments, AdverseEvents, SaeAlarms, FinalPathology,
+    ];
 }
 
 /// <summary>The storage queues. Queues carry work, not state.</summary>

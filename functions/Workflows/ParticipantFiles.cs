@@ -55,3 +55,20 @@ public sealed class ParticipantFiles(IParticipantDirectory directory, IScheduleS
             await records.ConfigureAwait(false));
     }
 }
+
+/// <summary>
+/// The exports' view of a participant's timeline (<see cref="RpsServerless.Functions.Exports.IParticipantTimelineSource"/>), read from the
+/// same visit and status records the schedule is built from, so the calendar and FHIR feeds never disagree with it.
+/// </summary>
+public sealed class StoredParticipantTimelines(IScheduleStore schedules, IParticipantStatusStore statuses)
+    : RpsServerless.Functions.Exports.IParticipantTimelineSource
+{
+    public async Task<ParticipantTimeline> LoadAsync(ParticipantRecord participant, CancellationToken cancellationToken)
+    {
+        var schedule = schedules.LoadAsync(participant.ParticipantId, cancellationToken);
+        var records = statuses.LoadAsync(participant.ParticipantId, cancellationToken);
+        await Task.WhenAll(schedule, records).ConfigureAwait(false);
+        return new ParticipantFile(participant, ProtocolCatalog.Get(participant.ProtocolVersion),
+            await schedule.ConfigureAwait(false), await records.ConfigureAwait(false)).Timeline;
+    }
+}

@@ -21,8 +21,6 @@ public class CompositionTests
             .Build();
         var services = new ServiceCollection().AddLogging();
         services.AddRpsServerless(configuration);
-        // The allocation work registers the table-backed directory; where it is not (yet) merged, a stand-in.
-        services.TryAddSingleton<Storage.Participants.IParticipantDirectory, InMemoryParticipantDirectory>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
