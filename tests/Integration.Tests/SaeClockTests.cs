@@ -44,10 +44,10 @@ public sealed class SaeClockTests : IAsyncLifetime
             ConfigureServices = services =>
             {
                 services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_time));
-                // The production directory comes with the allocation workflow; these tests need one participant.
-                services.TryAddSingleton<IParticipantDirectory>(new OneParticipant(new ParticipantRecord("NATARS-PKUIH-0001", "PKUIH", "scr_1",
+                // These tests need one participant without going through allocation: it stands in for the table directory.
+                services.Replace(ServiceDescriptor.Singleton<IParticipantDirectory>(new OneParticipant(new ParticipantRecord("NATARS-PKUIH-0001", "PKUIH", "scr_1",
                     "neoadjuvant", "DDLPS", AllocationMethod.PermutedBlocks, 1, new DateTimeOffset(2027, 1, 4, 2, 0, 0, TimeSpan.Zero),
-                    new DateOnly(2027, 1, 4), ProtocolCatalog.Current)));
+                    new DateOnly(2027, 1, 4), ProtocolCatalog.Current))));
             },
         });
         _http = new HttpClient { BaseAddress = _devHost.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
