@@ -4,6 +4,7 @@ using RpsServerless.Core;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Core.Scheduling;
 using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Storage.Outcomes;
 using RpsServerless.Functions.Storage.Scheduling;
 
 namespace RpsServerless.Functions.Workflows;
@@ -29,8 +30,11 @@ public sealed record WorklistVisit(
     DateOnly WindowEnd,
     WorklistStatus Status);
 
-/// <summary>An open 24-hour SAE reporting clock (filled in by the outcomes work; empty until then).</summary>
-public sealed record WorklistSaeClock(string ParticipantId, string AdverseEventId, DateTimeOffset DueAt);
+/// <summary>
+/// A serious adverse event whose report to the sponsor is not marked sent: the 24-hour deadline, and whether it has
+/// passed (the escalation was sent).
+/// </summary>
+public sealed record WorklistSaeClock(string ParticipantId, string AdverseEventId, DateTimeOffset DueAt, bool Overdue);
 
 public sealed record WorklistBody(
     string SiteId,
@@ -43,8 +47,9 @@ public sealed record WorklistBody(
 /// <summary>
 /// <c>GET /api/sites/{siteId}/worklist?from=&amp;to=</c>: what the site must do — overdue visits (whatever their date),
 /// visits due and visits whose window opens by <c>to</c>, by target date. One partition query on <c>SiteVisits</c>.
+/// Open SAE report clocks are listed whatever the range: a report deadline is never outside what the site must do.
 /// </summary>
-public sealed class ReadWorklist(ISiteVisitIndex siteVisits, TimeProvider time)
+public sealed class ReadWorklist(ISiteVisitIndex siteVisits, ISaeClockReader saeClocks, TimeProvider time)
 {
     public const int DefaultDays = 14;
     public const int MaxDays = 366;
@@ -63,6 +68,7 @@ public sealed class ReadWorklist(ISiteVisitIndex siteVisits, TimeProvider time)
         if (errors.Count == 0 && to.DayNumber - from.DayNumber > MaxDays) errors.Add(new FieldError("to", $"At most {MaxDays} days after from."));
         if (errors.Count > 0) return Problems.Validation(context, errors);
 
+        var openClocks = saeClocks.OpenForSiteAsync(siteId, cancellationToken);
         var open = await siteVisits.OpenUntilAsync(siteId, to, cancellationToken).ConfigureAwait(false);
         var visits = new List<WorklistVisit>();
         foreach (var (participantId, visit) in open)
@@ -80,7 +86,12 @@ public sealed class ReadWorklist(ISiteVisitIndex siteVisits, TimeProvider time)
             var byParticipant = string.CompareOrdinal(a.ParticipantId, b.ParticipantId);
             return byParticipant != 0 ? byParticipant : string.CompareOrdinal(a.VisitId, b.VisitId);
         });
-        return ApiResponse.Ok(new WorklistBody(siteId, today, from, to, visits, []));
+        var now = time.GetUtcNow();
+        var clocks = (await openClocks.ConfigureAwait(false))
+            .Select(clock => new WorklistSaeClock(clock.ParticipantId, clock.AdverseEventId, clock.Deadline,
+                clock.Status == SaeClockStatus.Escalated || clock.Deadline <= now))
+            .ToList();
+        return ApiResponse.Ok(new WorklistBody(siteId, today, from, to, visits, clocks));
     }
 
     internal static DateOnly? ReadDate(HttpRequest request, string name, List<FieldError> errors)

@@ -1,3 +1,4 @@
+using RpsServerless.Functions.Storage.Outcomes;
 using RpsServerless.Functions.Messaging;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Scheduling;
@@ -189,5 +190,27 @@ public class ReminderReleaseTests
         var backwards = TestHttp.Get("/api/sites/PKUIH/worklist");
         backwards.QueryString = new Microsoft.AspNetCore.Http.QueryString("?from=2027-01-01&to=2026-12-01");
         Assert.Equal(400, (await TestHttp.ExecuteAsync(await h.SiteFunctions.GetWorklist(backwards, SiteId, CancellationToken.None), backwards)).Status);
+    }
+
+    [Fact]
+    public async Task Worklist_ListsTheSitesOpenSaeClocks_EarliestDeadlineFirst_OverdueFlagged()
+    {
+        var h = await BuiltAsync();
+        var now = h.Time.GetUtcNow();
+        h.SaeClocks.AddClock(new SaeClockRecord("NATARS-PKUIH-0007", "PKUIH", "ae_late", 1, now.AddHours(-30), now.AddHours(-6),
+            SaeClockStatus.Escalated));
+        h.SaeClocks.AddClock(new SaeClockRecord("NATARS-PKUIH-0007", "PKUIH", "ae_open", 1, now.AddHours(-2), now.AddHours(22),
+            SaeClockStatus.Open));
+        h.SaeClocks.AddClock(new SaeClockRecord("NATARS-PKUIH-0007", "PKUIH", "ae_done", 1, now.AddHours(-2), now.AddHours(22),
+            SaeClockStatus.Closed));
+        h.SaeClocks.AddClock(new SaeClockRecord("NATARS-BFH-0001", "BFH", "ae_other_site", 1, now, now.AddHours(24),
+            SaeClockStatus.Open));
+
+        var request = TestHttp.Get("/api/sites/PKUIH/worklist");
+        var worklist = await TestHttp.ExecuteAsync(await h.SiteFunctions.GetWorklist(request, SiteId, CancellationToken.None), request);
+
+        var clocks = worklist.Json.GetProperty("saeClocks").EnumerateArray()
+            .Select(c => $"{c.GetProperty("adverseEventId").GetString()} {c.GetProperty("overdue").GetBoolean()}").ToList();
+        Assert.Equal(["ae_late True", "ae_open False"], clocks);
     }
 }

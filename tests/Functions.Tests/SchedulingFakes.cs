@@ -341,7 +341,9 @@ internal sealed class SchedulingHarness
     public ParticipantStatuses StatusFunctions => new(TestEndpoint.Create(Idempotency),
         new RecordParticipantStatus(Files, Statuses, Queue, Time, NullLogger<RecordParticipantStatus>.Instance));
 
-    public SiteWork SiteFunctions => new(TestEndpoint.Create(Idempotency), new ReadWorklist(SiteVisits, Time), new ReadInbox(Inbox));
+    public Outcomes.InMemoryAdverseEventStore SaeClocks { get; } = new();
+
+    public SiteWork SiteFunctions => new(TestEndpoint.Create(Idempotency), new ReadWorklist(SiteVisits, SaeClocks, Time), new ReadInbox(Inbox));
 
     public ParticipantEvents ParticipantEventsFunction => new(Rebuild, NullLogger<ParticipantEvents>.Instance);
 

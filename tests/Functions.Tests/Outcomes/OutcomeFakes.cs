@@ -86,6 +86,12 @@ internal sealed class InMemoryAdverseEventStore : IAdverseEventStore
         }
     }
 
+    /// <summary>Puts a clock in place as if its event had been recorded (for readers of clocks, such as the worklist).</summary>
+    public void AddClock(SaeClockRecord clock)
+    {
+        lock (_gate) _clocks[(clock.ParticipantId, clock.AdverseEventId)] = clock with { ETag = NextETag() };
+    }
+
     public Task AppendAsync(string siteId, string adverseEventId, string participantId, AdverseEventVersion version, SaeClockWrite? clock,
         CancellationToken cancellationToken)
     {
