@@ -14,8 +14,11 @@ public static class TableNames
     public const string Notifications = "Notifications";
     public const string IdempotencyRecords = "IdempotencyRecords";
 
+    /// <summary>The append-only, hash-chained audit trail (one partition; see <c>TableAuditTrail</c>).</summary>
+    public const string AuditTrail = "AuditTrail";
+
     public static IReadOnlyList<string> All { get; } =
-        [Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords];
+        [Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords, AuditTrail];
 }
 
 /// <summary>The storage queues. Queues carry work, not state.</summary>
