@@ -37,7 +37,7 @@ public static class Composition
             ? new OpenIdConnectSigningKeys(authority)
             : new UnconfiguredSigningKeys());
         services.AddSingleton<BearerAuthenticator>();
-        services.AddSingleton<ApiAccess>();
+        services.AddSingleton<IAccessGate, ApiAccess>();
         services.AddSingleton<ICallerIdentity, TokenCallerIdentity>();
 
         // Audit trail: append-only, hash-chained.

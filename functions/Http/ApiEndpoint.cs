@@ -17,7 +17,7 @@ namespace RpsServerless.Functions.Http;
 /// <c>=> endpoint.PostJsonAsync&lt;T&gt;(request, (caller, body, ct) => workflow.RunAsync(caller, body, ct), ct)</c>;
 /// the overloads without a <see cref="CallerContext"/> are access-controlled the same way.
 /// </summary>
-public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity caller, ILogger<ApiEndpoint> logger, ApiAccess access)
+public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity caller, ILogger<ApiEndpoint> logger, IAccessGate access)
 {
     /// <summary>Suggested wait before retrying after storage was unreachable.</summary>
     public static readonly TimeSpan RetryAfterUnavailable = TimeSpan.FromSeconds(5);

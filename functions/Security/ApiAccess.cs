@@ -9,6 +9,12 @@ namespace RpsServerless.Functions.Security;
 /// <summary>The access decision for one request: its caller context, or the 401/403/404/503 to answer instead.</summary>
 public sealed record AccessDecision(CallerContext? Context, ApiResponse? Rejection);
 
+/// <summary>Access control of a request to a resource function; <see cref="ApiAccess"/> is the one the app uses.</summary>
+public interface IAccessGate
+{
+    Task<AccessDecision> CheckAsync(HttpRequest request, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Access control in front of every resource function, in this order: authenticate (401), find the route's rule in
 /// <see cref="RouteAccess"/> (none: 403, deny by default), require the permission (403), check a site named by the
@@ -16,7 +22,7 @@ public sealed record AccessDecision(CallerContext? Context, ApiResponse? Rejecti
 /// only from the stored resource or the body are checked by the handler through <see cref="CallerContext.RequireSite"/>.
 /// Logs carry the outcome and the caller's subject, never the token.
 /// </summary>
-public sealed class ApiAccess(BearerAuthenticator authenticator, ILogger<ApiAccess> logger)
+public sealed class ApiAccess(BearerAuthenticator authenticator, ILogger<ApiAccess> logger) : IAccessGate
 {
     /// <summary>Suggested wait before retrying when the token authority could not be reached.</summary>
     public static readonly TimeSpan RetryAfterUnavailable = TimeSpan.FromSeconds(10);

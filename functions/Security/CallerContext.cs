@@ -14,7 +14,7 @@ public sealed class CallerContext
 {
     private static readonly object ItemKey = new();
 
-    internal CallerContext(Caller caller, RouteRule rule, HttpContext http, IReadOnlyDictionary<string, string> routeValues)
+    public CallerContext(Caller caller, RouteRule rule, HttpContext http, IReadOnlyDictionary<string, string> routeValues)
     {
         Caller = caller;
         Rule = rule;
@@ -43,7 +43,7 @@ public sealed class CallerContext
     public static CallerContext Of(HttpRequest request) =>
         Find(request.HttpContext) ?? throw new InvalidOperationException("The request has not been authenticated.");
 
-    internal void Attach() => Http.Items[ItemKey] = this;
+    public void Attach() => Http.Items[ItemKey] = this;
 
     /// <summary>Whether the caller may act on data of <paramref name="siteId"/> under this route's permission.</summary>
     public bool CanAccessSite(string siteId) => Rule.Permission is { } permission && Caller.HoldsAt(permission, siteId);
@@ -73,7 +73,7 @@ public sealed class CallerContext
         return Caller.Holds(permission) ? AccessProblems.NotFound(Http) : AccessProblems.Forbidden(Http);
     }
 
-    internal void MarkSiteChecked() => SiteChecked = true;
+    public void MarkSiteChecked() => SiteChecked = true;
 }
 
 /// <summary>The 401/403/404 answers of access control. None says more than the status needs.</summary>
