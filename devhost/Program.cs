@@ -49,7 +49,7 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine("Try:");
         Console.WriteLine($"  curl -s {api}health");
-        Console.WriteLine("  TOKEN=$(dotnet run --project devhost -- token --role coordinator --site PKUIH)");
+        Console.WriteLine("  TOKEN=$(./run token --role coordinator --site PKUIH)");
         Console.WriteLine($"  curl -s -X POST {api}screenings -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\");
         Console.WriteLine("       -H 'Idempotency-Key: demo-0042' --data @devhost/samples/screening-submission.json");
         Console.WriteLine();
