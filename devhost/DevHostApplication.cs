@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging.Console;
 using RpsServerless.Functions;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 
 namespace RpsServerless.DevHost;
@@ -30,6 +31,12 @@ public sealed record DevHostOptions
     public bool RunTimerTriggers { get; init; } = true;
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>
+    /// The development signing key tokens are checked against when no <c>Auth:Authority</c> is configured; by default
+    /// the one in the repository's git-ignored <c>.devhost/</c> folder (created on first use).
+    /// </summary>
+    public DevelopmentSigningKey? SigningKey { get; init; }
+
     /// <summary>Applied after the composition: tests replace <see cref="TimeProvider"/> or other services here.</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
@@ -40,8 +47,11 @@ public sealed record DevHostOptions
 /// </summary>
 public sealed class DevHostApplication : IAsyncDisposable
 {
-    private DevHostApplication(WebApplication app, AzuriteProcess? azurite, Uri baseAddress, IReadOnlyList<FunctionDescriptor> functions)
+    private DevHostApplication(WebApplication app, AzuriteProcess? azurite, Uri baseAddress, IReadOnlyList<FunctionDescriptor> functions,
+        DevelopmentSigningKey? signingKey, AuthOptions auth)
     {
+        SigningKey = signingKey;
+        Auth = auth;
         App = app;
         Azurite = azurite;
         BaseAddress = baseAddress;
@@ -53,6 +63,17 @@ public sealed class DevHostApplication : IAsyncDisposable
     public Uri BaseAddress { get; }
     public IReadOnlyList<FunctionDescriptor> Functions { get; }
     public IServiceProvider Services => App.Services;
+
+    /// <summary>The development key tokens are checked against; null when a real <c>Auth:Authority</c> is configured.</summary>
+    public DevelopmentSigningKey? SigningKey { get; }
+
+    public AuthOptions Auth { get; }
+
+    /// <summary>A development token for <paramref name="caller"/>, valid for <paramref name="lifetime"/> (default 1 h).</summary>
+    public string CreateToken(DevelopmentCaller caller, TimeSpan? lifetime = null) =>
+        (SigningKey ?? throw new InvalidOperationException("Auth:Authority is configured: tokens come from Entra ID."))
+        .CreateToken(caller, Auth.Audience!, Services.GetRequiredService<TimeProvider>().GetUtcNow(), lifetime ?? TimeSpan.FromHours(1),
+            Auth.SiteClaim);
 
     public static async Task<DevHostApplication> StartAsync(DevHostOptions options, CancellationToken cancellationToken = default)
     {
@@ -84,10 +105,23 @@ public sealed class DevHostApplication : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection([new(StorageConnection.SettingName, azurite.ConnectionString)]);
         }
 
+        // No Entra ID here: tokens are signed by the local development key, for the devhost's own audience. With an
+        // Authority configured, the development key is not loaded at all.
+        DevelopmentSigningKey? signingKey = null;
+        if (AuthOptions.FromConfiguration(builder.Configuration).Authority is null)
+        {
+            if (string.IsNullOrWhiteSpace(builder.Configuration["Auth:Audience"]))
+                builder.Configuration.AddInMemoryCollection([new("Auth:Audience", DevelopmentSigningKey.DefaultAudience)]);
+            signingKey = options.SigningKey ?? DevelopmentSigningKey.LoadOrCreate(DevelopmentSigningKey.DefaultDirectory());
+        }
+        var auth = AuthOptions.FromConfiguration(builder.Configuration);
+
         try
         {
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
             builder.Services.AddRpsServerless(builder.Configuration);
+            if (signingKey is not null)
+                builder.Services.UseDevelopmentSigningKeys(builder.Configuration, DevelopmentSigningKey.Issuer, signingKey.PublicKey);
             builder.Services.AddMvcCore(); // result executors, for functions that return IActionResult
             builder.Services.AddSingleton(settings);
             builder.Services.AddSingleton(new FunctionCatalogHolder(functions));
@@ -103,7 +137,8 @@ public sealed class DevHostApplication : IAsyncDisposable
             await app.StartAsync(cancellationToken);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new DevHostApplication(app, azurite, new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/"), functions);
+            return new DevHostApplication(app, azurite, new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/"), functions,
+                signingKey, auth);
         }
         catch
         {

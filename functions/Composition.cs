@@ -2,6 +2,7 @@ using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Http.Idempotency;
 using RpsServerless.Functions.Messaging;
@@ -14,6 +15,7 @@ using RpsServerless.Functions.Storage.Screenings;
 using RpsServerless.Functions.Workflows;
 using RpsServerless.Functions.Storage.Outcomes;
 using RpsServerless.Functions.Workflows.Outcomes;
+using RpsServerless.Functions.Workflows.Audit;
 
 namespace RpsServerless.Functions;
 
@@ -34,8 +36,23 @@ public static class Composition
         services.AddSingleton<IDependencyCheck, TablesCheck>();
         services.AddSingleton<IDependencyCheck, QueuesCheck>();
 
+        // Access control: bearer tokens from Entra ID (Auth:Authority); without one, every protected request is
+        // refused until a host supplies development keys (UseDevelopmentSigningKeys, the devhost only).
+        var auth = AuthOptions.FromConfiguration(configuration);
+        services.AddSingleton(auth);
+        services.AddSingleton<ISigningKeySource>(_ => auth.Authority is { } authority
+            ? new OpenIdConnectSigningKeys(authority)
+            : new UnconfiguredSigningKeys());
+        services.AddSingleton<BearerAuthenticator>();
+        services.AddSingleton<IAccessGate, ApiAccess>();
+        services.AddSingleton<ICallerIdentity, TokenCallerIdentity>();
+
+        // Audit trail: append-only, hash-chained.
+        services.AddSingleton<TableAuditTrail>();
+        services.AddSingleton<IAuditTrail>(provider => provider.GetRequiredService<TableAuditTrail>());
+        services.AddSingleton<ReadAuditTrail>();
+
         // HTTP cross-cutting.
-        services.TryAddSingleton<ICallerIdentity, AnonymousCaller>();
         services.AddSingleton(new IdempotencyOptions());
         services.AddSingleton<TableIdempotencyStore>();
         services.AddSingleton<IIdempotencyStore>(provider => provider.GetRequiredService<TableIdempotencyStore>());
@@ -103,5 +120,17 @@ public static class Composition
         services.AddScoped<RecordFinalPathology>();
         services.AddScoped<Workflows.Exports.ExportFhir>();
         services.AddScoped<Workflows.Exports.ExportSiteCalendar>();
+    }
+
+    /// <summary>
+    /// Lets tokens signed by a local development key in (the devhost's). Refused when <c>Auth:Authority</c> is
+    /// configured: a development key is never accepted beside, or instead of, the real token authority.
+    /// </summary>
+    public static IServiceCollection UseDevelopmentSigningKeys(this IServiceCollection services, IConfiguration configuration,
+        string issuer, Microsoft.IdentityModel.Tokens.SecurityKey publicKey)
+    {
+        if (AuthOptions.FromConfiguration(configuration).Authority is not null)
+            throw new InvalidOperationException("Auth:Authority is configured: a development signing key is never used beside it.");
+        return services.Replace(ServiceDescriptor.Singleton<ISigningKeySource>(new FixedSigningKeys(issuer, publicKey)));
     }
 }

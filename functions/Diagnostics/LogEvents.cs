@@ -4,7 +4,8 @@ namespace RpsServerless.Functions.Diagnostics;
 
 /// <summary>
 /// Every log event of the app that operations may alert or search on, with a stable id. Ids are grouped by area:
-/// 1xxx storage, 2xxx HTTP, 3xxx idempotency, 4xxx messaging, 5xxx queue host, 6xxx timer host, 7xxx workflows.
+/// 1xxx storage, 2xxx HTTP, 3xxx idempotency, 4xxx messaging, 5xxx queue host, 6xxx timer host, 7xxx workflows,
+/// 8xxx access control, 9xxx audit trail.
 /// Never log request bodies or clinical free text: ids, counts, statuses only.
 /// </summary>
 public static class LogEvents
@@ -87,4 +88,15 @@ public static class LogEvents
     public static readonly EventId ExcludedAfterAllocation = new(7521, nameof(ExcludedAfterAllocation));
     public static readonly EventId FhirExported = new(7530, nameof(FhirExported));
     public static readonly EventId CalendarExported = new(7531, nameof(CalendarExported));
+
+    public static readonly EventId AuthenticationFailed = new(8000, nameof(AuthenticationFailed));
+    public static readonly EventId AccessDenied = new(8001, nameof(AccessDenied));
+    public static readonly EventId AccessRuleMissing = new(8002, nameof(AccessRuleMissing));
+    public static readonly EventId AuthenticationUnavailable = new(8003, nameof(AuthenticationUnavailable));
+    public static readonly EventId SiteCheckMissing = new(8004, nameof(SiteCheckMissing));
+
+    public static readonly EventId AuditRecorded = new(9000, nameof(AuditRecorded));
+    public static readonly EventId AuditAppendContended = new(9001, nameof(AuditAppendContended));
+    public static readonly EventId AuditAlreadyRecorded = new(9002, nameof(AuditAlreadyRecorded));
+    public static readonly EventId AuditExported = new(9003, nameof(AuditExported));
 }

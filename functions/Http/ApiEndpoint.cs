@@ -9,23 +9,35 @@ using RpsServerless.Functions.Storage;
 namespace RpsServerless.Functions.Http;
 
 /// <summary>
-/// What every resource function does around its one workflow call: read the body within limits (413/415),
-/// parse JSON into field errors (400), honour <c>Idempotency-Key</c> (replay/409), and turn failures into problem
-/// details — storage unavailable → 503 + Retry-After, anything unexpected → 500 without internals.
-/// A resource function stays one line: <c>=> endpoint.PostJsonAsync&lt;T&gt;(request, (body, ct) => workflow..., ct)</c>.
+/// What every resource function does around its one workflow call: access control first (<see cref="ApiAccess"/>:
+/// bearer token 401, the route's permission from <see cref="RouteAccess"/> 403, the route's site 404), then read the
+/// body within limits (413/415), parse JSON into field errors (400), honour <c>Idempotency-Key</c> (replay/409), and
+/// turn failures into problem details — storage unavailable → 503 + Retry-After, anything unexpected → 500 without
+/// internals. A resource function stays one line:
+/// <c>=> endpoint.PostJsonAsync&lt;T&gt;(request, (caller, body, ct) => workflow.RunAsync(caller, body, ct), ct)</c>;
+/// the overloads without a <see cref="CallerContext"/> are access-controlled the same way.
 /// </summary>
-public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity caller, ILogger<ApiEndpoint> logger)
+public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity caller, ILogger<ApiEndpoint> logger, IAccessGate access)
 {
     /// <summary>Suggested wait before retrying after storage was unreachable.</summary>
     public static readonly TimeSpan RetryAfterUnavailable = TimeSpan.FromSeconds(5);
 
-    /// <summary>A read (GET): failures mapped, no body, no idempotency.</summary>
-    public async Task<IResult> GetAsync(HttpRequest request, Func<CancellationToken, Task<IResult>> handle,
+    /// <summary>A read (GET): access checked, failures mapped, no body, no idempotency.</summary>
+    public Task<IResult> GetAsync(HttpRequest request, Func<CancellationToken, Task<IResult>> handle,
+        CancellationToken cancellationToken) =>
+        GetAsync(request, (_, ct) => handle(ct), cancellationToken);
+
+    /// <summary>A read (GET) whose handler receives the authenticated caller.</summary>
+    public async Task<IResult> GetAsync(HttpRequest request, Func<CallerContext, CancellationToken, Task<IResult>> handle,
         CancellationToken cancellationToken)
     {
         try
         {
-            return await handle(cancellationToken).ConfigureAwait(false);
+            var decision = await access.CheckAsync(request, cancellationToken).ConfigureAwait(false);
+            if (decision.Rejection is not null)
+                return decision.Rejection;
+            var result = await handle(decision.Context!, cancellationToken).ConfigureAwait(false);
+            return SiteCheckEnforced(decision.Context!, result);
         }
         catch (Exception exception) when (!IsCallerGone(exception, cancellationToken))
         {
@@ -36,26 +48,42 @@ public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity c
     /// <summary>A POST with a JSON body of type <typeparamref name="T"/>; a body that does not fit is a 400 with field errors.</summary>
     public Task<IResult> PostJsonAsync<T>(HttpRequest request, Func<T, CancellationToken, Task<ApiResponse>> handle,
         CancellationToken cancellationToken) where T : class =>
-        PostAsync(request, (body, ct) =>
+        PostJsonAsync<T>(request, (_, body, ct) => handle(body, ct), cancellationToken);
+
+    /// <summary>A POST with a JSON body of type <typeparamref name="T"/> whose handler receives the authenticated caller.</summary>
+    public Task<IResult> PostJsonAsync<T>(HttpRequest request, Func<CallerContext, T, CancellationToken, Task<ApiResponse>> handle,
+        CancellationToken cancellationToken) where T : class =>
+        PostAsync(request, (callerContext, body, ct) =>
         {
             if (body.IsEmpty)
                 return Task.FromResult(Problems.BadRequest(request.HttpContext, "A JSON body is required.", "$"));
             return ApiJson.TryDeserialize<T>(body.Bytes, out var value, out var errors)
-                ? handle(value!, ct)
+                ? handle(callerContext, value!, ct)
                 : Task.FromResult(Problems.Validation(request.HttpContext, errors));
         }, cancellationToken);
+
+    /// <summary>A POST: the raw body (possibly empty) reaches <paramref name="handle"/>; see the overload with a caller.</summary>
+    public Task<IResult> PostAsync(HttpRequest request, Func<RequestBody, CancellationToken, Task<ApiResponse>> handle,
+        CancellationToken cancellationToken) =>
+        PostAsync(request, (_, body, ct) => handle(body, ct), cancellationToken);
 
     /// <summary>
     /// A POST: the raw body (possibly empty) reaches <paramref name="handle"/> after the size and media-type checks,
     /// inside the idempotency guard when the caller sent a key.
     /// </summary>
-    public async Task<IResult> PostAsync(HttpRequest request, Func<RequestBody, CancellationToken, Task<ApiResponse>> handle,
+    public async Task<IResult> PostAsync(HttpRequest request, Func<CallerContext, RequestBody, CancellationToken, Task<ApiResponse>> handle,
         CancellationToken cancellationToken)
     {
         var context = request.HttpContext;
         IdempotencyLease? lease = null;
         try
         {
+            // Before the body is read: an unauthenticated caller costs no more than a header check.
+            var decision = await access.CheckAsync(request, cancellationToken).ConfigureAwait(false);
+            if (decision.Rejection is not null)
+                return decision.Rejection;
+            var callerContext = decision.Context!;
+
             var read = await RequestBody.ReadAsync(request, cancellationToken).ConfigureAwait(false);
             if (read.Rejection is not null)
                 return Rejected(read.Rejection);
@@ -64,7 +92,7 @@ public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity c
             if (keyRejection is not null)
                 return Rejected(keyRejection);
             if (key is null)
-                return await handle(read.Body!, cancellationToken).ConfigureAwait(false);
+                return SiteCheckEnforced(callerContext, await handle(callerContext, read.Body!, cancellationToken).ConfigureAwait(false));
 
             var callerId = caller.GetCallerId(request);
             var hash = IdempotencyKey.RequestHash(request, read.Body!.Bytes);
@@ -88,7 +116,7 @@ public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity c
                     break;
             }
 
-            var response = await handle(read.Body, cancellationToken).ConfigureAwait(false);
+            var response = SiteCheckEnforced(callerContext, await handle(callerContext, read.Body, cancellationToken).ConfigureAwait(false));
             if (response.StatusCode >= 500)
             {
                 await ReleaseQuietlyAsync(lease!).ConfigureAwait(false);
@@ -105,6 +133,23 @@ public sealed class ApiEndpoint(IIdempotencyStore idempotency, ICallerIdentity c
                 throw;
             return Failure(context, exception);
         }
+    }
+
+    /// <summary>
+    /// A route whose site only the handler can know (<see cref="SiteScope.Resource"/>, <see cref="SiteScope.Body"/>)
+    /// must have called <see cref="CallerContext.RequireSite"/> before succeeding; if it did not, the answer is
+    /// withheld (500, logged as an error) rather than risk another site's data reaching the caller.
+    /// </summary>
+    private T SiteCheckEnforced<T>(CallerContext callerContext, T result) where T : IResult
+    {
+        if (callerContext.Rule.Site is not (SiteScope.Resource or SiteScope.Body) || callerContext.SiteChecked)
+            return result;
+        var status = (result as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+        if (status >= 400)
+            return result;
+        logger.LogError(LogEvents.SiteCheckMissing, "Handler of {Route} answered {StatusCode} without checking the site; withheld",
+            callerContext.Rule.Key, status);
+        return (T)(IResult)Problems.Internal(callerContext.Http);
     }
 
     private ApiResponse Rejected(ApiResponse rejection)

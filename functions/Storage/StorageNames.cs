@@ -47,10 +47,13 @@ public static class TableNames
     /// <summary>Final pathology reports and the E02 exclusions they cause: PartitionKey = participant id.</summary>
     public const string FinalPathology = "FinalPathology";
 
+    /// <summary>The append-only, hash-chained audit trail (one partition; see <c>TableAuditTrail</c>).</summary>
+    public const string AuditTrail = "AuditTrail";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords,
-        ParticipantStatus, SiteVisits, DiseaseAssessments, AdverseEvents, SaeAlarms, FinalPathology,
+        ParticipantStatus, SiteVisits, DiseaseAssessments, AdverseEvents, SaeAlarms, FinalPathology, AuditTrail,
     ];
 }
 

@@ -7,8 +7,13 @@ namespace RpsServerless.Functions.Tests;
 public class CallerTests
 {
     [Fact]
-    public void UntilAuthenticationExists_EveryCallerIsAnonymous() =>
-        Assert.Equal("anonymous", new AnonymousCaller().GetCallerId(new DefaultHttpContext().Request));
+    public void CallerId_IsTheAuthenticatedSubject_AndThereIsNoAnonymousFallback()
+    {
+        var request = new DefaultHttpContext().Request;
+        Assert.Throws<InvalidOperationException>(() => new TokenCallerIdentity().GetCallerId(request));
+        new CallerContext(TestCallers.Everyone, new RouteRule("GET", "x", null), request.HttpContext, new Dictionary<string, string>()).Attach();
+        Assert.Equal("test-caller", new TokenCallerIdentity().GetCallerId(request));
+    }
 
     [Fact]
     public void RequestHash_DependsOnRouteAndBody()

@@ -64,7 +64,7 @@ public class CompositionTests
         using var provider = Build();
         Assert.NotNull(provider.GetRequiredService<ApiEndpoint>());
         Assert.NotNull(provider.GetRequiredService<IIdempotencyStore>());
-        Assert.IsType<AnonymousCaller>(provider.GetRequiredService<ICallerIdentity>());
+        Assert.IsType<TokenCallerIdentity>(provider.GetRequiredService<ICallerIdentity>());
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
         Assert.Contains(provider.GetServices<IHostedService>(), service => service is Storage.StorageProvisioningService);
         Assert.NotNull(provider.GetRequiredService<IQueueMessageSender>());

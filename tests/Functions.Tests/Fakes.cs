@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Http.Idempotency;
@@ -55,8 +57,33 @@ internal sealed class InMemoryIdempotencyStore : IIdempotencyStore
     }
 }
 
+/// <summary>
+/// Endpoints for tests. <see cref="Create"/> lets every request in as <see cref="TestCallers.Everyone"/> (tests of
+/// limits, parsing and idempotency); <see cref="Secured"/> runs the real access control over <see cref="TestTokens"/>.
+/// </summary>
 internal static class TestEndpoint
 {
-    public static ApiEndpoint Create(IIdempotencyStore store) =>
-        new(store, new AnonymousCaller(), NullLogger<ApiEndpoint>.Instance);
+    public static ApiEndpoint Create(IIdempotencyStore store, Caller? caller = null) =>
+        new(store, new TokenCallerIdentity(), NullLogger<ApiEndpoint>.Instance, new AdmitAllGate(caller ?? TestCallers.Everyone));
+
+    public static ApiEndpoint Secured(IIdempotencyStore store, ILoggerFactory? logs = null, TimeProvider? time = null) =>
+        new(store, new TokenCallerIdentity(), (logs ?? NullLoggerFactory.Instance).CreateLogger<ApiEndpoint>(),
+            new ApiAccess(TestTokens.Authenticator(time), (logs ?? NullLoggerFactory.Instance).CreateLogger<ApiAccess>()));
+}
+
+/// <summary>Admits every request as one caller, under a rule that needs no permission and no site.</summary>
+internal sealed class AdmitAllGate(Caller caller) : IAccessGate
+{
+    public Task<AccessDecision> CheckAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var context = new CallerContext(caller, new RouteRule(request.Method, request.Path.Value ?? "", null), request.HttpContext,
+            new Dictionary<string, string>());
+        context.Attach();
+        return Task.FromResult(new AccessDecision(context, null));
+    }
+}
+
+internal static class TestCallers
+{
+    public static Caller Everyone { get; } = new("test-caller", Enum.GetValues<Role>().ToHashSet(), new HashSet<string> { "PKUIH", "BFH" });
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RpsServerless.DevHost;
+using RpsServerless.Functions.Security;
 
 namespace RpsServerless.Integration.Tests;
 
@@ -17,6 +18,18 @@ public sealed class StorageFixture : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     public string ConnectionString => Azurite.ConnectionString;
 
+    /// <summary>An in-memory development key: the tests never touch the repository's <c>.devhost/</c> key.</summary>
+    public DevelopmentSigningKey SigningKey { get; } = DevelopmentSigningKey.Create();
+
+    /// <summary>A request to the devhost with a development token for <paramref name="role"/> (site-scoped roles at <paramref name="sites"/>).</summary>
+    public HttpRequestMessage Request(HttpMethod method, string path, Role role, params string[] sites)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            DevHost.CreateToken(DevelopmentCaller.Of(role, sites)));
+        return request;
+    }
+
     public static string RepositoryRoot =>
         AzuriteProcess.FindRepositoryRoot(AppContext.BaseDirectory)
         ?? throw new InvalidOperationException("node_modules/azurite not found above the test folder: run 'npm ci' (./test does).");
@@ -29,6 +42,7 @@ public sealed class StorageFixture : IAsyncLifetime
             Port = 0,
             Args = ["--AzureWebJobsStorage", Azurite.ConnectionString],
             MinimumLogLevel = LogLevel.Warning,
+            SigningKey = SigningKey,
         });
         Http = new HttpClient { BaseAddress = DevHost.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RpsServerless.Functions;
+using RpsServerless.DevHost;
 using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 
 namespace RpsServerless.Integration.Tests;
@@ -14,9 +16,11 @@ public class IdempotentPostTests(StorageFixture storage)
 {
     private sealed record Submission(string SiteId);
 
-    private static HttpRequest Post(string body, string key)
+    private HttpRequest Post(string body, string key)
     {
         var context = new DefaultHttpContext();
+        context.Request.Headers.Authorization = "Bearer " + storage.SigningKey.CreateToken(DevelopmentCaller.Of(Role.Coordinator, "PKUIH"),
+            DevelopmentSigningKey.DefaultAudience, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
         context.Request.Method = "POST";
         context.Request.Path = "/api/screenings";
         context.Request.ContentType = "application/json";
@@ -29,15 +33,22 @@ public class IdempotentPostTests(StorageFixture storage)
     public async Task ConcurrentPostsWithOneKey_RunTheWorkflowOnce_AndRetriesReplayIt()
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new(StorageConnection.SettingName, storage.ConnectionString)]).Build();
-        await using var services = new ServiceCollection().AddLogging().AddRpsServerless(configuration).BuildServiceProvider();
+            .AddInMemoryCollection([
+                new(StorageConnection.SettingName, storage.ConnectionString),
+                new("Auth:Audience", DevelopmentSigningKey.DefaultAudience),
+            ]).Build();
+        await using var services = new ServiceCollection().AddLogging().AddRpsServerless(configuration)
+            .UseDevelopmentSigningKeys(configuration, DevelopmentSigningKey.Issuer, storage.SigningKey.PublicKey)
+            .BuildServiceProvider();
         var endpoint = services.GetRequiredService<ApiEndpoint>();
         var key = "it-" + Guid.NewGuid().ToString("N");
         var executions = 0;
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        async Task<ApiResponse> Submit(Submission submission, CancellationToken _)
+        async Task<ApiResponse> Submit(CallerContext caller, Submission submission, CancellationToken _)
         {
+            if (caller.RequireSite(submission.SiteId) is { } denied)
+                return denied;
             var number = Interlocked.Increment(ref executions);
             await gate.Task;
             return ApiResponse.Created($"/api/screenings/scr_{number}", new { screeningId = $"scr_{number}", submission.SiteId });

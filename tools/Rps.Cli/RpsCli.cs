@@ -17,6 +17,7 @@ internal static class RpsCli
         new AllocationCommitmentCommand(),
         new ScreeningEvaluateCommand(),
         new SurvivalCommand(),
+        new AuditVerifyCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error)

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using RpsServerless.Core.Audit;
+using RpsServerless.Functions.Audit;
+using RpsServerless.Functions.Diagnostics;
+
+namespace RpsServerless.Functions.Storage;
+
+/// <summary>
+/// The audit trail in table <c>AuditTrail</c>, one partition (<see cref="Partition"/>) so the chain has one total
+/// order. Rows: the chain head (<c>head</c>: last sequence and hash), records (<c>r</c> + 19-digit sequence) and event
+/// keys (<c>e</c> + key → sequence). An append is one entity-group transaction: replace the head if its ETag is still
+/// the one read, add the record, add the event key. Two appenders racing for the same sequence: one transaction
+/// wins, the other re-reads the head and retries. Records are only ever added.
+/// </summary>
+public sealed class TableAuditTrail(
+    TableServiceClient tableService, StorageProvisioner provisioner, TimeProvider time, ILogger<TableAuditTrail> logger) : IAuditTrail
+{
+    public const string Partition = "chain";
+    public const string HeadRow = "head";
+    private const int MaxAttempts = 50;
+
+    private TableClient Table => tableService.GetTableClient(TableNames.AuditTrail);
+
+    public static string RecordRow(long sequence) => "r" + sequence.ToString("D19", CultureInfo.InvariantCulture);
+
+    private static string EventRow(string eventKey) => "e" + TableKeys.Escape(eventKey);
+
+    public async Task<AuditRecord> RecordAsync(AuditActor actor, AuditChange change, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var entry = new AuditEntry(time.GetUtcNow(), actor.Id, actor.Role, change.Action, change.EntityType, change.EntityId,
+            change.SiteId, AuditStates.Hash(change.Before), AuditStates.Hash(change.After), change.Reason, actor.RequestId,
+            change.ProtocolVersion);
+
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            if (change.EventKey is { } key && await FindEventAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                logger.LogInformation(LogEvents.AuditAlreadyRecorded, "Audit event already recorded as {Sequence}", existing.Sequence);
+                return existing;
+            }
+
+            var head = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, HeadRow, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            var current = head.HasValue
+                ? new AuditHead(head.Value!.GetInt64("Sequence") ?? 0, head.Value.GetString("Hash") ?? AuditChain.GenesisHash)
+                : AuditHead.Empty;
+            var record = AuditChain.Append(current, entry with { RecordedAt = time.GetUtcNow() });
+
+            var newHead = new TableEntity(Partition, HeadRow) { ["Sequence"] = record.Sequence, ["Hash"] = record.Hash };
+            var actions = new List<TableTransactionAction>
+            {
+                head.HasValue
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.Value!.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, newHead),
+                new(TableTransactionActionType.Add, ToEntity(record)),
+            };
+            if (change.EventKey is { } eventKey)
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                    new TableEntity(Partition, EventRow(eventKey)) { ["Sequence"] = record.Sequence }));
+
+            try
+            {
+                await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                logger.LogInformation(LogEvents.AuditRecorded, "Audit {Sequence} {Action} {EntityType} {EntityId}",
+                    record.Sequence, record.Action, record.EntityType, record.EntityId);
+                return record;
+            }
+            catch (TableTransactionFailedException exception) when (exception.Status is 409 or 412)
+            {
+                // Another append moved the head first (or wrote this event): read again.
+                logger.LogDebug(LogEvents.AuditAppendContended, "Audit append contended on attempt {Attempt}", attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + 5 * Math.Min(attempt, 10))), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+        throw new TimeoutException($"The audit trail stayed contended for {MaxAttempts} attempts.");
+    }
+
+    public async Task<AuditPage> ListAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey gt {RecordRow(query.AfterSequence)} and RowKey lt {"s"}");
+        if (query.EntityType is { } type)
+            filter += " and " + TableClient.CreateQueryFilter($"EntityType eq {type}");
+        if (query.EntityId is { } id)
+            filter += " and " + TableClient.CreateQueryFilter($"EntityId eq {id}");
+
+        var records = new List<AuditRecord>(query.PageSize + 1);
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(1000, query.PageSize + 1),
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(FromEntity(entity));
+            if (records.Count > query.PageSize) break;
+        }
+        var more = records.Count > query.PageSize;
+        if (more) records.RemoveAt(records.Count - 1);
+        return new AuditPage(records, more ? records[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    public async Task<AuditHead> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var head = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, HeadRow, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return head.HasValue
+            ? new AuditHead(head.Value!.GetInt64("Sequence") ?? 0, head.Value.GetString("Hash") ?? "")
+            : AuditHead.Empty;
+    }
+
+    public async IAsyncEnumerable<AuditRecord> ReadChainAsync(long upToSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {Partition} and RowKey gt {RecordRow(0)} and RowKey le {RecordRow(upToSequence)}");
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+            yield return FromEntity(entity);
+    }
+
+    private async Task<AuditRecord?> FindEventAsync(string eventKey, CancellationToken cancellationToken)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, EventRow(eventKey), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!row.HasValue || row.Value!.GetInt64("Sequence") is not { } sequence)
+            return null;
+        var record = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, RecordRow(sequence), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return record.HasValue ? FromEntity(record.Value!) : null;
+    }
+
+    private static TableEntity ToEntity(AuditRecord record) => new(Partition, RecordRow(record.Sequence))
+    {
+        ["Sequence"] = record.Sequence,
+        // Kept as the exact text that was hashed: a DateTime column would round it.
+        ["RecordedAt"] = AuditChain.FormatInstant(record.RecordedAt),
+        ["ActorId"] = record.ActorId,
+        ["ActorRole"] = record.ActorRole,
+        ["Action"] = record.Action,
+        ["EntityType"] = record.EntityType,
+        ["EntityId"] = record.EntityId,
+        ["SiteId"] = record.SiteId,
+        ["BeforeHash"] = record.BeforeHash,
+        ["AfterHash"] = record.AfterHash,
+        ["Reason"] = record.Reason,
+        ["RequestId"] = record.RequestId,
+        ["ProtocolVersion"] = record.ProtocolVersion,
+        ["PreviousHash"] = record.PreviousHash,
+        ["Hash"] = record.Hash,
+    };
+
+    /// <summary>A stored row as it is, whatever was done to it: never throws, so verification can name an altered row.</summary>
+    internal static AuditRecord FromEntity(TableEntity entity)
+    {
+        var sequence = entity.TryGetValue("Sequence", out var s) && s is long n ? n
+            : long.TryParse(entity.RowKey.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var fromKey) ? fromKey : 0;
+        var recordedAt = DateTimeOffset.TryParseExact(Text("RecordedAt"), "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant) ? instant : DateTimeOffset.UnixEpoch;
+        return new AuditRecord(sequence, recordedAt, Text("ActorId") ?? "", Text("ActorRole") ?? "", Text("Action") ?? "",
+            Text("EntityType") ?? "", Text("EntityId") ?? "", Text("SiteId"), Text("BeforeHash"), Text("AfterHash"), Text("Reason"),
+            Text("RequestId"), Text("ProtocolVersion"), Text("PreviousHash") ?? "", Text("Hash") ?? "");
+
+        string? Text(string name) => entity.TryGetValue(name, out var value) ? value?.ToString() : null;
+    }
+}
