@@ -48,6 +48,9 @@ public static class AuditActions
     public const string PathologyRecorded = "pathology.recorded";
     public const string StatusRecorded = "status.recorded";
     public const string DataCorrected = "data.corrected";
+    public const string AdverseEventUpdated = "adverse_event.updated";
+    public const string SponsorReportSent = "adverse_event.sponsor_report_sent";
+    public const string ExclusionRecorded = "participant.exclusion_recorded";
     public const string NotificationDelivered = "notification.delivered";
     public const string ExportDownloaded = "export.downloaded";
     public const string AuditExported = "audit.exported";

@@ -9,13 +9,13 @@ using RpsServerless.Functions.Workflows;
 namespace RpsServerless.Functions.Http;
 
 /// <summary>The allocation of a screening: 201 the first time, 200 with the same body after.</summary>
-public sealed class Allocations(ApiEndpoint endpoint, AllocateScreening allocate, ICallerIdentity caller)
+public sealed class Allocations(ApiEndpoint endpoint, AllocateScreening allocate)
 {
     [Function(nameof(AllocateScreening))]
     public Task<IResult> AllocateScreening(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screenings/{screeningId}/allocation")] HttpRequest request,
         string screeningId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, async (body, ct) =>
+        endpoint.PostAsync(request, async (caller, body, ct) =>
         {
             var context = request.HttpContext;
             ArmAssignment? assignment = null;
@@ -26,14 +26,13 @@ public sealed class Allocations(ApiEndpoint endpoint, AllocateScreening allocate
                 assignment = new ArmAssignment(parsed!.Arm, parsed.Basis, parsed.Note);
             }
 
-            var result = await allocate.RunAsync(screeningId, assignment, caller.GetCallerId(request), Problems.TraceId(context), ct)
-                .ConfigureAwait(false);
+            var result = await allocate.RunAsync(caller, screeningId, assignment, ct).ConfigureAwait(false);
             return result switch
             {
                 AllocationResult.Allocated { IsNew: true } allocated => ApiResponse.Created(
                     $"/api/participants/{allocated.Allocation.ParticipantId}", AllocationBody.From(allocated.Allocation)),
                 AllocationResult.Allocated allocated => ApiResponse.Ok(AllocationBody.From(allocated.Allocation)),
-                AllocationResult.ScreeningNotFound => Problems.NotFound(context, "No screening has this id."),
+                AllocationResult.ScreeningNotFound => AccessProblems.NotFound(context), // unknown, or another site's: the same 404
                 AllocationResult.NotEligible notEligible => Problems.Conflict(context,
                     $"Only an eligible screening can be allocated; this one is {ContractName.Of(notEligible.Screening.Outcome)}. See errors for the criteria not met.",
                     notEligible.Screening.Evaluation.Blocking.Select(c =>

@@ -11,11 +11,11 @@ public sealed class ExportFeeds(ApiEndpoint endpoint, ExportFhir fhir, ExportSit
     public Task<IResult> ExportFhir(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "exports/fhir")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        endpoint.GetAsync(request, async ct => await fhir.RunAsync(ct), cancellationToken);
+        endpoint.GetAsync(request, async (caller, ct) => await fhir.RunAsync(caller, ct), cancellationToken);
 
     [Function(nameof(ExportSiteCalendar))]
     public Task<IResult> ExportSiteCalendar(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sites/{siteId}/calendar.ics")] HttpRequest request,
         string siteId, CancellationToken cancellationToken) =>
-        endpoint.GetAsync(request, async ct => await calendar.RunAsync(request.HttpContext, siteId, ct), cancellationToken);
+        endpoint.GetAsync(request, async (caller, ct) => await calendar.RunAsync(caller, siteId, ct), cancellationToken);
 }

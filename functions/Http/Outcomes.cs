@@ -27,54 +27,54 @@ public sealed class Outcomes(ApiEndpoint endpoint, RecordAssessment assessments,
     public Task<IResult> RecordAssessment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Participant + "/assessments")] HttpRequest request,
         string participantId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, (body, ct) => assessments.RecordAsync(request.HttpContext, participantId, body, ct), cancellationToken);
+        endpoint.PostAsync(request, (caller, body, ct) => assessments.RecordAsync(caller, participantId, body, ct), cancellationToken);
 
     [Function(nameof(CorrectAssessment))]
     public Task<IResult> CorrectAssessment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Participant + "/assessments/{assessmentId}/corrections")] HttpRequest request,
         string participantId, string assessmentId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, (body, ct) => assessments.CorrectAsync(request.HttpContext, participantId, assessmentId, body, ct), cancellationToken);
+        endpoint.PostAsync(request, (caller, body, ct) => assessments.CorrectAsync(caller, participantId, assessmentId, body, ct), cancellationToken);
 
     [Function(nameof(RecordAdverseEvent))]
     public Task<IResult> RecordAdverseEvent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Participant + "/adverse-events")] HttpRequest request,
         string participantId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, (body, ct) => adverseEvents.CreateAsync(request.HttpContext, participantId, body, ct), cancellationToken);
+        endpoint.PostAsync(request, (caller, body, ct) => adverseEvents.CreateAsync(caller, participantId, body, ct), cancellationToken);
 
     [Function(nameof(UpdateAdverseEvent))]
     public Task<IResult> UpdateAdverseEvent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Participant + "/adverse-events/{adverseEventId}")] HttpRequest request,
         string participantId, string adverseEventId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, (body, ct) => adverseEvents.UpdateAsync(request.HttpContext, participantId, adverseEventId, body, ct), cancellationToken);
+        endpoint.PostAsync(request, (caller, body, ct) => adverseEvents.UpdateAsync(caller, participantId, adverseEventId, body, ct), cancellationToken);
 
     [Function(nameof(MarkSponsorReportSent))]
     public Task<IResult> MarkSponsorReportSent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Participant + "/adverse-events/{adverseEventId}/sponsor-report")] HttpRequest request,
         string participantId, string adverseEventId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, (body, ct) => adverseEvents.MarkSponsorReportSentAsync(request.HttpContext, participantId, adverseEventId, body, ct),
+        endpoint.PostAsync(request, (caller, body, ct) => adverseEvents.MarkSponsorReportSentAsync(caller, participantId, adverseEventId, body, ct),
             cancellationToken);
 
     [Function(nameof(GetAdverseEvent))]
     public Task<IResult> GetAdverseEvent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Participant + "/adverse-events/{adverseEventId}")] HttpRequest request,
         string participantId, string adverseEventId, CancellationToken cancellationToken) =>
-        endpoint.GetAsync(request, async ct => await adverseEvents.GetAsync(request.HttpContext, participantId, adverseEventId, ct), cancellationToken);
+        endpoint.GetAsync(request, async (caller, ct) => await adverseEvents.GetAsync(caller, participantId, adverseEventId, ct), cancellationToken);
 
     [Function(nameof(RecordFinalPathology))]
     public Task<IResult> RecordFinalPathology(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Participant + "/pathology")] HttpRequest request,
         string participantId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, (body, ct) => pathology.RecordAsync(request.HttpContext, participantId, body, ct), cancellationToken);
+        endpoint.PostAsync(request, (caller, body, ct) => pathology.RecordAsync(caller, participantId, body, ct), cancellationToken);
 
     [Function(nameof(CorrectFinalPathology))]
     public Task<IResult> CorrectFinalPathology(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Participant + "/pathology/corrections")] HttpRequest request,
         string participantId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, (body, ct) => pathology.CorrectAsync(request.HttpContext, participantId, body, ct), cancellationToken);
+        endpoint.PostAsync(request, (caller, body, ct) => pathology.CorrectAsync(caller, participantId, body, ct), cancellationToken);
 
     [Function(nameof(GetFinalPathology))]
     public Task<IResult> GetFinalPathology(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Participant + "/pathology")] HttpRequest request,
         string participantId, CancellationToken cancellationToken) =>
-        endpoint.GetAsync(request, async ct => await pathology.GetAsync(request.HttpContext, participantId, ct), cancellationToken);
+        endpoint.GetAsync(request, async (caller, ct) => await pathology.GetAsync(caller, participantId, ct), cancellationToken);
 }

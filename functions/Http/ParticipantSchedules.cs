@@ -22,5 +22,5 @@ public sealed class ParticipantSchedules(ApiEndpoint endpoint, ReadSchedule read
         string visitId,
         CancellationToken cancellationToken) =>
         endpoint.PostJsonAsync<VisitRecordingRequest>(request,
-            (body, ct) => record.RunAsync(request.HttpContext, participantId, visitId, body, ct), cancellationToken);
+            (caller, body, ct) => record.RunAsync(caller, participantId, visitId, body, ct), cancellationToken);
 }

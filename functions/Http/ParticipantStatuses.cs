@@ -13,5 +13,5 @@ public sealed class ParticipantStatuses(ApiEndpoint endpoint, RecordParticipantS
         string participantId,
         CancellationToken cancellationToken) =>
         // The outcome parser reads the body itself: field-path errors, unknown properties rejected.
-        endpoint.PostAsync(request, (body, ct) => record.RunAsync(request.HttpContext, participantId, body, ct), cancellationToken);
+        endpoint.PostAsync(request, (caller, body, ct) => record.RunAsync(caller, participantId, body, ct), cancellationToken);
 }

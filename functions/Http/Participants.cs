@@ -15,7 +15,7 @@ public sealed class Participants(ApiEndpoint endpoint, ReadParticipants read)
         endpoint.GetAsync(request, async ct =>
             await read.FindAsync(participantId, ct).ConfigureAwait(false) is { } participant
                 ? ApiResponse.Ok(ParticipantBody.From(participant))
-                : Problems.NotFound(request.HttpContext, "No participant has this id."), cancellationToken);
+                : Security.AccessProblems.NotFound(request.HttpContext), cancellationToken);
 
     [Function(nameof(ListSiteParticipants))]
     public Task<IResult> ListSiteParticipants(
@@ -30,6 +30,6 @@ public sealed class Participants(ApiEndpoint endpoint, ReadParticipants read)
                 return Problems.Validation(request.HttpContext, query.Errors);
             return await read.ListBySiteAsync(siteId, token, pageSize, ct).ConfigureAwait(false) is { } page
                 ? ApiResponse.Ok(new PageBody<ParticipantBody>(page.Items.Select(ParticipantBody.From).ToList(), page.ContinuationToken))
-                : Problems.NotFound(request.HttpContext, "No site has this id.");
+                : Security.AccessProblems.NotFound(request.HttpContext);
         }, cancellationToken);
 }

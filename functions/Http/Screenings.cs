@@ -13,9 +13,10 @@ public sealed class Screenings(ApiEndpoint endpoint, SubmitScreening submit, Rea
     public Task<IResult> SubmitScreening(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screenings")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, async (body, ct) =>
-            await submit.RunAsync(body.Bytes, ct).ConfigureAwait(false) switch
+        endpoint.PostAsync(request, async (caller, body, ct) =>
+            await submit.RunAsync(caller, body.Bytes, ct).ConfigureAwait(false) switch
             {
+                ScreeningSubmissionResult.Denied denied => denied.Response,
                 ScreeningSubmissionResult.Stored stored => ApiResponse.Created(
                     $"/api/screenings/{stored.Screening.ScreeningId}", ScreeningResultBody.From(stored.Screening)),
                 ScreeningSubmissionResult.Invalid invalid => Problems.Validation(request.HttpContext, invalid.Errors),
@@ -26,10 +27,7 @@ public sealed class Screenings(ApiEndpoint endpoint, SubmitScreening submit, Rea
     public Task<IResult> GetScreening(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "screenings/{screeningId}")] HttpRequest request,
         string screeningId, CancellationToken cancellationToken) =>
-        endpoint.GetAsync(request, async ct =>
-            await read.FindAsync(screeningId, ct).ConfigureAwait(false) is { } screening
-                ? ApiResponse.Ok(ScreeningResultBody.From(screening))
-                : Problems.NotFound(request.HttpContext, "No screening has this id."), cancellationToken);
+        endpoint.GetAsync(request, async (caller, ct) => await read.GetAsync(caller, screeningId, ct).ConfigureAwait(false), cancellationToken);
 
     [Function(nameof(ListSiteScreenings))]
     public Task<IResult> ListSiteScreenings(
@@ -48,6 +46,6 @@ public sealed class Screenings(ApiEndpoint endpoint, SubmitScreening submit, Rea
 
             return await read.ListBySiteAsync(siteId, filter, token, pageSize, ct).ConfigureAwait(false) is { } page
                 ? ApiResponse.Ok(new PageBody<ScreeningLogEntry>(page.Items.Select(ScreeningLogEntry.From).ToList(), page.ContinuationToken))
-                : Problems.NotFound(request.HttpContext, "No site has this id.");
+                : Security.AccessProblems.NotFound(request.HttpContext);
         }, cancellationToken);
 }

@@ -76,8 +76,23 @@ public static class RouteAccess
 
         new("POST", "participants/{participantId}/assessments", Permission.RecordSiteData, SiteScope.Participant),
         new("POST", "participants/{participantId}/adverse-events", Permission.RecordSiteData, SiteScope.Participant),
+        // Follow-ups, corrections and the sponsor report are the site's own reporting duty (protocol.md §6).
+        new("POST", "participants/{participantId}/adverse-events/{adverseEventId}", Permission.RecordSiteData, SiteScope.Participant),
+        new("POST", "participants/{participantId}/adverse-events/{adverseEventId}/sponsor-report", Permission.RecordSiteData,
+            SiteScope.Participant),
+        new("GET", "participants/{participantId}/adverse-events/{adverseEventId}", Permission.ReadSiteData, SiteScope.Participant),
         new("POST", "participants/{participantId}/pathology", Permission.RecordSiteData, SiteScope.Participant),
+        new("GET", "participants/{participantId}/pathology", Permission.ReadSiteData, SiteScope.Participant),
         new("POST", "participants/{participantId}/status", Permission.RecordSiteData, SiteScope.Participant),
+
+        // Corrections of site-entered data are made by the site that entered it, never by central staff: ICH E6(R3)
+        // and 21 CFR 11.10(e) want the originator's change with a reason, and data managers raise queries rather than
+        // edit source-derived data. So RecordSiteData at the participant's site, the reason required by the workflow
+        // (400 without), before/after hashed into the audit trail. (Status corrections ride on POST …/status likewise.)
+        // Permission.CorrectData guards no route yet; a central-correction route would take it.
+        new("POST", "participants/{participantId}/assessments/{assessmentId}/corrections", Permission.RecordSiteData,
+            SiteScope.Participant),
+        new("POST", "participants/{participantId}/pathology/corrections", Permission.RecordSiteData, SiteScope.Participant),
 
         new("GET", "reports/consort", Permission.ReadReports),
         new("GET", "reports/consort.svg", Permission.ReadReports),

@@ -3,7 +3,10 @@ using RpsServerless.Core;
 using RpsServerless.Core.Allocation;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Core.Screening;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
+using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage.Allocations;
 using RpsServerless.Functions.Storage.Participants;
 using RpsServerless.Functions.Storage.Screenings;
@@ -45,6 +48,7 @@ public sealed class AllocateScreening(
     AllocationFollowUp followUp,
     AllocationSeedSource seeds,
     AllocationFaults faults,
+    IAuditTrail audit,
     TimeProvider time,
     ILogger<AllocateScreening> logger)
 {
@@ -55,21 +59,23 @@ public sealed class AllocateScreening(
     public static readonly TimeSpan RetryAfterContended = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RetryAfterNoSeed = TimeSpan.FromSeconds(60);
 
-    /// <param name="actor">Who asks (recorded in the allocation record).</param>
-    /// <param name="requestId">The request's trace id (recorded in the allocation record).</param>
+    /// <param name="caller">Who asks: its id and the request id are recorded in the allocation record; it must hold
+    /// <see cref="Permission.Allocate"/> at the screening's site (else the same answer as an unknown screening).</param>
     /// <param name="assignment">The body under the <c>assigned</c> method; null for an empty body.</param>
-    public async Task<AllocationResult> RunAsync(string screeningId, ArmAssignment? assignment, string actor, string requestId,
+    public async Task<AllocationResult> RunAsync(CallerContext caller, string screeningId, ArmAssignment? assignment,
         CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScreening(screeningId);
         var screening = await screenings.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
-        if (screening is null)
+        if (screening is null || caller.RequireSite(screening.SiteId) is not null)
             return new AllocationResult.ScreeningNotFound();
+        var actor = caller.Caller.Id;
+        var requestId = caller.RequestId;
 
         // Idempotent per screening: an allocation that exists is the answer, whatever the body says this time.
         var existing = await allocations.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
-            return await ReturnExistingAsync(existing, cancellationToken).ConfigureAwait(false);
+            return await ReturnExistingAsync(caller, existing, cancellationToken).ConfigureAwait(false);
 
         if (screening.Outcome != EligibilityOutcome.Eligible || screening.Evaluation.Derived.Stratum is null)
         {
@@ -111,6 +117,7 @@ public sealed class AllocateScreening(
                 logger.LogInformation(LogEvents.AllocationCommitted,
                     "Allocated {ParticipantId} to {Arm}: allocation {AllocationNumber} in stratum {Stratum} (attempt {Attempt})",
                     participantId, allocation.Allocation.Arm, allocation.Allocation.AllocationNumber, allocation.Allocation.Stratum, attempt);
+                await AuditAsync(caller, allocation, cancellationToken).ConfigureAwait(false);
                 await FollowUpAsync(allocation, afterCommit: true, cancellationToken).ConfigureAwait(false);
                 return new AllocationResult.Allocated(allocation, IsNew: true);
             }
@@ -118,7 +125,7 @@ public sealed class AllocateScreening(
             // Lost the race: either another request allocated this very screening, or another screening took the slot.
             var winner = await allocations.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
             if (winner is not null)
-                return await ReturnExistingAsync(winner, cancellationToken).ConfigureAwait(false);
+                return await ReturnExistingAsync(caller, winner, cancellationToken).ConfigureAwait(false);
             logger.LogDebug(LogEvents.AllocationStateChanged, "Allocation state changed under attempt {Attempt}; reloading", attempt);
             await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
         }
@@ -127,15 +134,31 @@ public sealed class AllocateScreening(
         return new AllocationResult.Unavailable(RetryAfterContended);
     }
 
-    private async Task<AllocationResult> ReturnExistingAsync(StoredAllocation existing, CancellationToken cancellationToken)
+    private async Task<AllocationResult> ReturnExistingAsync(CallerContext caller, StoredAllocation existing, CancellationToken cancellationToken)
     {
         using var participantScope = logger.BeginParticipant(existing.ParticipantId);
         logger.LogInformation(LogEvents.AllocationReturned, "Screening already allocated as {ParticipantId}; returned that allocation",
             existing.ParticipantId);
         if (await allocations.IsPendingAsync(existing.ScreeningId, cancellationToken).ConfigureAwait(false))
+        {
+            // The request that committed may have stopped before its audit record: this retry writes it (once, by key).
+            await AuditAsync(caller, existing, cancellationToken).ConfigureAwait(false);
             await FollowUpAsync(existing, afterCommit: false, cancellationToken).ConfigureAwait(false);
+        }
         return new AllocationResult.Allocated(existing, IsNew: false);
     }
+
+    /// <summary>
+    /// The allocation's audit record: entity the screening, after-state the allocation as the site sees it
+    /// (<see cref="AllocationBody"/>) — only its hash is stored, and nothing of the concealed sequence is in it.
+    /// </summary>
+    private Task AuditAsync(CallerContext caller, StoredAllocation allocation, CancellationToken cancellationToken) =>
+        audit.RecordAsync(caller.Actor, new AuditChange(AuditActions.AllocationCreated, "screening", allocation.ScreeningId)
+        {
+            SiteId = allocation.Allocation.SiteId, After = AllocationBody.From(allocation),
+            ProtocolVersion = allocation.Allocation.ProtocolVersion,
+            EventKey = $"{AuditActions.AllocationCreated}:{allocation.ScreeningId}",
+        }, cancellationToken);
 
     /// <summary>
     /// Runs the follow-up; a failure does not undo or hide the committed allocation: it is logged, the caller gets the

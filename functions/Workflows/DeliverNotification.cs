@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Functions.Messaging;
 using RpsServerless.Functions.Storage.Notifications;
@@ -20,6 +21,7 @@ public sealed class DeliverNotification(
     INotificationInbox inbox,
     IEnumerable<INotificationChannel> channels,
     IReminderStore reminders,
+    IAuditTrail audit,
     TimeProvider time,
     ILogger<DeliverNotification> logger)
 {
@@ -38,11 +40,14 @@ public sealed class DeliverNotification(
             {
                 logger.LogInformation(LogEvents.NotificationAlreadyDelivered, "Notification {NotificationId} already delivered on {Channel}",
                     notification.NotificationId, channel.Name);
+                // Its audit record, should the delivery that marked it have stopped before writing it (recorded once by key).
+                await AuditAsync(entry.Notification, channel.Name, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             // The stored notification, not this message: a duplicate message (two timer runs) has another createdAt.
             await channel.SendAsync(entry.Notification, cancellationToken).ConfigureAwait(false);
             entry = await inbox.MarkDeliveredAsync(entry, channel.Name, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await AuditAsync(entry.Notification, channel.Name, cancellationToken).ConfigureAwait(false);
             sentOn.Add(channel.Name);
             logger.LogInformation(LogEvents.NotificationDelivered, "Notification {NotificationId} delivered on {Channel}",
                 notification.NotificationId, channel.Name);
@@ -52,4 +57,13 @@ public sealed class DeliverNotification(
             await reminders.MarkSentAsync(reminderId, dueAt, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return new DeliveryOutcome(created, sentOn);
     }
+
+    /// <summary>One record per notification and channel, by the trigger itself.</summary>
+    private Task AuditAsync(CoordinatorNotification notification, string channel, CancellationToken cancellationToken) =>
+        audit.RecordAsync(AuditActor.System("notifications"),
+            new AuditChange(AuditActions.NotificationDelivered, "notification", $"{notification.NotificationId}/{channel}")
+            {
+                SiteId = notification.SiteId, After = notification,
+                EventKey = $"{AuditActions.NotificationDelivered}:{notification.NotificationId}:{channel}",
+            }, cancellationToken);
 }

@@ -17,7 +17,7 @@ public sealed class ReadInbox(INotificationInbox inbox)
     public async Task<ApiResponse> RunAsync(HttpContext context, string siteId, CancellationToken cancellationToken)
     {
         if (!ProtocolCatalog.Get().Sites.Any(site => site.Id == siteId))
-            return Problems.NotFound(context, $"There is no site '{siteId}'.");
+            return Security.AccessProblems.NotFound(context); // as a site out of the caller's scope
 
         DateTimeOffset? since = null;
         var text = context.Request.Query["since"].ToString();

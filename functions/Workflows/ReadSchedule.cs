@@ -44,5 +44,5 @@ public sealed class ReadSchedule(ParticipantFiles files, IReminderStore reminder
     }
 
     internal static ApiResponse ParticipantNotFound(HttpContext context, string participantId) =>
-        Problems.NotFound(context, $"There is no participant '{participantId}'.");
+        Security.AccessProblems.NotFound(context); // the same 404 as a participant of a site out of the caller's scope
 }

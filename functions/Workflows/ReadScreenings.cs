@@ -1,4 +1,6 @@
 using RpsServerless.Core.Protocol;
+using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage.Allocations;
 using RpsServerless.Functions.Storage.Participants;
 using RpsServerless.Functions.Storage.Screenings;
@@ -17,6 +19,18 @@ public sealed class ReadScreenings(IScreeningStore screenings, IAllocationStore 
             return screening;
         var allocation = await allocations.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
         return allocation is null ? screening : screening with { ParticipantId = allocation.ParticipantId };
+    }
+
+    /// <summary>
+    /// <c>GET /api/screenings/{id}</c>: the screening if it exists and the caller may read its site. An unknown id and
+    /// another site's id get the same 404, so a caller cannot learn that another site's screening exists.
+    /// </summary>
+    public async Task<ApiResponse> GetAsync(CallerContext caller, string screeningId, CancellationToken cancellationToken)
+    {
+        var screening = await FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
+        if (screening is null) return AccessProblems.NotFound(caller.Http);
+        if (caller.RequireSite(screening.SiteId) is { } denied) return denied;
+        return ApiResponse.Ok(ScreeningResultBody.From(screening));
     }
 
     /// <summary>The page, or null when the site is not a site of the trial.</summary>

@@ -58,7 +58,7 @@ public sealed class ReadWorklist(ISiteVisitIndex siteVisits, ISaeClockReader sae
     {
         var protocol = ProtocolCatalog.Get();
         if (!protocol.Sites.Any(site => site.Id == siteId))
-            return Problems.NotFound(context, $"There is no site '{siteId}'.");
+            return Security.AccessProblems.NotFound(context); // as a site out of the caller's scope
         var today = SiteClock.Today(protocol, siteId, time.GetUtcNow());
 
         var errors = new List<FieldError>();

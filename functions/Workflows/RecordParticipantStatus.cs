@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using RpsServerless.Core.Outcomes;
 using RpsServerless.Core.Protocol;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Messaging;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Scheduling;
 
@@ -28,13 +30,15 @@ public sealed class RecordParticipantStatus(
     ParticipantFiles files,
     IParticipantStatusStore statuses,
     IQueueMessageSender queue,
+    IAuditTrail audit,
     TimeProvider time,
     ILogger<RecordParticipantStatus> logger)
 {
     private const int Attempts = 3;
 
-    public async Task<ApiResponse> RunAsync(HttpContext context, string participantId, RequestBody body, CancellationToken cancellationToken)
+    public async Task<ApiResponse> RunAsync(CallerContext caller, string participantId, RequestBody body, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         using var scope = logger.BeginParticipant(participantId);
         var parsed = OutcomeBodyParser.Status(body.Bytes);
         if (!parsed.IsValid) return Problems.Validation(context, parsed.Errors);
@@ -50,6 +54,7 @@ public sealed class RecordParticipantStatus(
             if (file.Statuses.Count > 0 && file.Statuses[^1] is var last
                 && last.Event == report.Event && last.CorrectsRecord == report.CorrectsRecord && last.CorrectionReason == report.CorrectionReason)
             {
+                await AuditAsync(caller, file, last, cancellationToken).ConfigureAwait(false);
                 await QueueRebuildAsync(participantId, cancellationToken).ConfigureAwait(false);
                 return ApiResponse.Ok(Body(participantId, last));
             }
@@ -68,11 +73,22 @@ public sealed class RecordParticipantStatus(
             }
             logger.LogInformation(LogEvents.ParticipantStatusRecorded, "Status {Status} of {ParticipantId} recorded as record {Sequence}",
                 ContractName.Of(report.Event.Kind), participantId, sequence);
+            await AuditAsync(caller, file, record, cancellationToken).ConfigureAwait(false);
 
             await QueueRebuildAsync(participantId, cancellationToken).ConfigureAwait(false);
             return ApiResponse.Json(StatusCodes.Status201Created, Body(participantId, record));
         }
     }
+
+    /// <summary>A status record, or a correction of one (with its reason); recorded once per record number.</summary>
+    private Task AuditAsync(CallerContext caller, ParticipantFile file, ParticipantStatusRecord record, CancellationToken cancellationToken) =>
+        audit.RecordAsync(caller.Actor, new AuditChange(record.CorrectsRecord is null ? AuditActions.StatusRecorded : AuditActions.DataCorrected,
+            "participant_status", $"{file.Participant.ParticipantId}/status/{record.Sequence}")
+        {
+            SiteId = file.Participant.SiteId, After = Body(file.Participant.ParticipantId, record), Reason = record.CorrectionReason,
+            ProtocolVersion = file.Participant.ProtocolVersion,
+            EventKey = $"{AuditActions.StatusRecorded}:{file.Participant.ParticipantId}:{record.Sequence}",
+        }, cancellationToken);
 
     private Task QueueRebuildAsync(string participantId, CancellationToken cancellationToken) =>
         queue.SendAsync(QueueNames.ParticipantEvents, new ParticipantEvent(participantId, ParticipantEventReasons.StatusRecorded), null,

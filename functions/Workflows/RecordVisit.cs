@@ -5,9 +5,11 @@ using RpsServerless.Core;
 using RpsServerless.Core.Outcomes;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Core.Scheduling;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Messaging;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Scheduling;
 
@@ -23,15 +25,17 @@ public sealed class RecordVisit(
     IScheduleStore schedules,
     IQueueMessageSender queue,
     ReadSchedule read,
+    IAuditTrail audit,
     TimeProvider time,
     ILogger<RecordVisit> logger)
 {
     /// <summary>Rounds when another recording of the same participant takes the record number in between.</summary>
     private const int Attempts = 3;
 
-    public async Task<ApiResponse> RunAsync(HttpContext context, string participantId, string visitId, VisitRecordingRequest request,
+    public async Task<ApiResponse> RunAsync(CallerContext caller, string participantId, string visitId, VisitRecordingRequest request,
         CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         using var scope = logger.BeginParticipant(participantId);
         for (var attempt = 1; ; attempt++)
         {
@@ -43,7 +47,11 @@ public sealed class RecordVisit(
             // The same recording again (a retry after a lost answer): the record stands; queue the rebuild again in
             // case it was the queue that failed the first time, and answer as the first time did.
             if (IsRepeat(file, visitId, request))
+            {
+                // Its audit record too, should the first attempt have stopped before writing it (recorded once by key).
+                await AuditAsync(caller, file, file.Schedule.Records.Last(r => r.Visit.VisitId == visitId), cancellationToken).ConfigureAwait(false);
                 return await AnswerAsync(file.Protocol, file.Timeline, today, participantId, cancellationToken).ConfigureAwait(false);
+            }
 
             var check = VisitRecording.Validate(file.Protocol, file.Timeline, visitId, request, today);
             switch (check.Outcome)
@@ -68,6 +76,7 @@ public sealed class RecordVisit(
             }
             logger.LogInformation(LogEvents.VisitRecorded, "Visit {VisitId} of {ParticipantId} recorded {VisitStatus} as record {Sequence}",
                 visitId, participantId, ContractName.Of(recorded.Status), record.Sequence);
+            await AuditAsync(caller, file, record, cancellationToken).ConfigureAwait(false);
 
             var timeline = file.Timeline with { RecordedVisits = [.. file.Timeline.RecordedVisits, recorded] };
             return await AnswerAsync(file.Protocol, timeline, today, participantId, cancellationToken).ConfigureAwait(false);
@@ -84,6 +93,14 @@ public sealed class RecordVisit(
         var schedule = ScheduleBuilder.Build(protocol, timeline, today);
         return ApiResponse.Ok(await read.ViewAsync(schedule, cancellationToken).ConfigureAwait(false));
     }
+
+    private Task AuditAsync(CallerContext caller, ParticipantFile file, StoredVisitRecord record, CancellationToken cancellationToken) =>
+        audit.RecordAsync(caller.Actor, new AuditChange(AuditActions.VisitRecorded, "visit",
+            $"{file.Participant.ParticipantId}/{record.Visit.VisitId}/record/{record.Sequence}")
+        {
+            SiteId = file.Participant.SiteId, After = record.Visit, ProtocolVersion = file.Participant.ProtocolVersion,
+            EventKey = $"{AuditActions.VisitRecorded}:{file.Participant.ParticipantId}:{record.Sequence}",
+        }, cancellationToken);
 
     /// <summary>The visit's latest record says exactly what this request says.</summary>
     private static bool IsRepeat(ParticipantFile file, string visitId, VisitRecordingRequest request)

@@ -3,7 +3,10 @@ using RpsServerless.Core;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Core.Scheduling;
 using RpsServerless.Core.Screening;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
+using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage.Screenings;
 
 namespace RpsServerless.Functions.Workflows;
@@ -18,6 +21,9 @@ public abstract record ScreeningSubmissionResult
     /// <summary>Nothing stored: the body is not a valid submission.</summary>
     public sealed record Invalid(IReadOnlyList<FieldError> Errors) : ScreeningSubmissionResult;
 
+    /// <summary>Nothing stored: the body names a site out of the caller's scope (403).</summary>
+    public sealed record Denied(ApiResponse Response) : ScreeningSubmissionResult;
+
     /// <summary>Evaluated and stored.</summary>
     public sealed record Stored(ScreeningRecord Screening) : ScreeningSubmissionResult;
 }
@@ -27,10 +33,10 @@ public abstract record ScreeningSubmissionResult
 /// the site, evaluate every criterion under the current protocol, store submission and evaluation.
 /// </summary>
 public sealed class SubmitScreening(
-    IScreeningStore screenings, ProtocolDefinition protocol, ScreeningIds.Generator ids, TimeProvider time,
+    IScreeningStore screenings, ProtocolDefinition protocol, ScreeningIds.Generator ids, IAuditTrail audit, TimeProvider time,
     ILogger<SubmitScreening> logger)
 {
-    public async Task<ScreeningSubmissionResult> RunAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<ScreeningSubmissionResult> RunAsync(CallerContext caller, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var parsed = ScreeningSubmissionParser.Parse(body, protocol);
         if (!parsed.IsValid)
@@ -40,6 +46,8 @@ public sealed class SubmitScreening(
         }
 
         var submission = parsed.Submission;
+        if (caller.RequireSite(submission.SiteId) is { } denied)
+            return new ScreeningSubmissionResult.Denied(denied);
         var now = time.GetUtcNow();
         // "Today" is the site's calendar date: a screening dated tomorrow there has not happened yet.
         var today = SiteClock.Today(protocol, submission.SiteId, now);
@@ -55,6 +63,11 @@ public sealed class SubmitScreening(
 
         using var scope = logger.BeginScreening(screeningId);
         await screenings.AddAsync(screening, cancellationToken).ConfigureAwait(false);
+        await audit.RecordAsync(caller.Actor, new AuditChange(AuditActions.ScreeningCreated, "screening", screeningId)
+        {
+            SiteId = screening.SiteId, After = ScreeningResultBody.From(screening), ProtocolVersion = screening.ProtocolVersion,
+            EventKey = $"{AuditActions.ScreeningCreated}:{screeningId}",
+        }, cancellationToken).ConfigureAwait(false);
         logger.LogInformation(LogEvents.ScreeningSubmitted, "Screening stored at site {SiteId}: {Outcome} under {ProtocolVersion}",
             submission.SiteId, ContractName.Of(evaluation.Outcome), evaluation.ProtocolVersion);
         return new ScreeningSubmissionResult.Stored(screening);

@@ -330,16 +330,17 @@ internal sealed class SchedulingHarness
     public RecordingQueue Queue { get; } = new();
     public List<RecordingChannel> Channels { get; } = [new("storage-queue"), new("service-bus")];
     public InMemoryIdempotencyStore Idempotency { get; } = new();
+    public InMemoryAuditTrail Audit { get; } = new();
 
     public ParticipantFiles Files => new(Directory, Schedules, Statuses);
     public ReadSchedule ReadSchedule => new(Files, Reminders, Time);
     public RebuildSchedule Rebuild => new(Files, Schedules, Reminders, SiteVisits, Time, NullLogger<RebuildSchedule>.Instance);
 
     public ParticipantSchedules ScheduleFunctions => new(TestEndpoint.Create(Idempotency), ReadSchedule,
-        new RecordVisit(Files, Schedules, Queue, ReadSchedule, Time, NullLogger<RecordVisit>.Instance));
+        new RecordVisit(Files, Schedules, Queue, ReadSchedule, Audit, Time, NullLogger<RecordVisit>.Instance));
 
     public ParticipantStatuses StatusFunctions => new(TestEndpoint.Create(Idempotency),
-        new RecordParticipantStatus(Files, Statuses, Queue, Time, NullLogger<RecordParticipantStatus>.Instance));
+        new RecordParticipantStatus(Files, Statuses, Queue, Audit, Time, NullLogger<RecordParticipantStatus>.Instance));
 
     public Outcomes.InMemoryAdverseEventStore SaeClocks { get; } = new();
 
@@ -350,7 +351,7 @@ internal sealed class SchedulingHarness
     public ReleaseDueReminders Timer => new(new ReleaseReminders(Reminders, Queue, Time, NullLogger<ReleaseReminders>.Instance));
 
     public Queues.Notifications NotificationsFunction => new(
-        new DeliverNotification(Inbox, Channels, Reminders, Time, NullLogger<DeliverNotification>.Instance), NullLogger<Queues.Notifications>.Instance);
+        new DeliverNotification(Inbox, Channels, Reminders, Audit, Time, NullLogger<DeliverNotification>.Instance), NullLogger<Queues.Notifications>.Instance);
 
     public ParticipantRecord Allocate(string arm = "neoadjuvant", string participantId = ParticipantId)
     {

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using RpsServerless.Core.Protocol;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 
 namespace RpsServerless.Integration.Tests;
@@ -11,6 +13,14 @@ namespace RpsServerless.Integration.Tests;
 /// <summary>Screening and allocation over HTTP against the devhost, and a look into the tables behind it.</summary>
 internal sealed class AllocationApi(StorageFixture storage)
 {
+    /// <summary>
+    /// The caller of these tests: a coordinator — the least-privileged role that submits, allocates and reads a
+    /// site's data — of every trial site, since the tests spread their screenings over the sites.
+    /// </summary>
+    public static readonly string[] CoordinatorSites = ProtocolCatalog.Get().Sites.Select(s => s.Id).ToArray();
+
+    private HttpRequestMessage Request(HttpMethod method, string path) => storage.Request(method, path, Role.Coordinator, CoordinatorSites);
+
     public sealed record Answer(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)
     {
         public JsonElement Json => JsonDocument.Parse(Body).RootElement;
@@ -30,14 +40,16 @@ internal sealed class AllocationApi(StorageFixture storage)
 
     public async Task<Answer> PostAsync(string path, string? json)
     {
-        using var content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await storage.Http.PostAsync(path, content);
+        using var request = Request(HttpMethod.Post, path);
+        request.Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await storage.Http.SendAsync(request);
         return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers);
     }
 
     public async Task<Answer> GetAsync(string path)
     {
-        using var response = await storage.Http.GetAsync(path);
+        using var request = Request(HttpMethod.Get, path);
+        using var response = await storage.Http.SendAsync(request);
         return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers);
     }
 

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using RpsServerless.Functions;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Allocations;
 using RpsServerless.Functions.Storage.Participants;
@@ -37,11 +39,17 @@ public class AllocationSweepTests(StorageFixture storage)
         services.AddSingleton<AllocationFaults>(new CrashOnceAfter(AllocationStep.ScreeningLinked));
         await using var provider = services.BuildServiceProvider();
 
+        // The workflows as ApiEndpoint runs them: a PKUFH coordinator admitted under each route's rule.
+        var coordinator = new Caller("it", new HashSet<Role> { Role.Coordinator }, new HashSet<string> { "PKUFH" });
+        CallerContext As(string method, string path) =>
+            new(coordinator, RouteAccess.Match(method, path)!.Value.Rule, new DefaultHttpContext { TraceIdentifier = "it-request" },
+                new Dictionary<string, string>());
+
         var submitted = await provider.GetRequiredService<SubmitScreening>()
-            .RunAsync(System.Text.Encoding.UTF8.GetBytes(AllocationApi.Submission("PKUFH")), CancellationToken.None);
+            .RunAsync(As("POST", "/api/screenings"), System.Text.Encoding.UTF8.GetBytes(AllocationApi.Submission("PKUFH")), CancellationToken.None);
         var screening = Assert.IsType<ScreeningSubmissionResult.Stored>(submitted).Screening;
         var allocated = Assert.IsType<AllocationResult.Allocated>(await provider.GetRequiredService<AllocateScreening>()
-            .RunAsync(screening.ScreeningId, null, "it", "it-request", CancellationToken.None));
+            .RunAsync(As("POST", $"/api/screenings/{screening.ScreeningId}/allocation"), screening.ScreeningId, null, CancellationToken.None));
         Assert.True(allocated.IsNew);
 
         var allocations = provider.GetRequiredService<IAllocationStore>();

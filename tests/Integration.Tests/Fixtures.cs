@@ -66,6 +66,19 @@ public sealed class StorageFixture : IAsyncLifetime
     }
 }
 
+/// <summary>
+/// Sends every request with a fresh development token of one caller, made on the host's clock (tokens are judged
+/// against the app's <see cref="TimeProvider"/>, which tests on a fake clock move by days).
+/// </summary>
+public sealed class DevelopmentTokenHandler(DevHostApplication host, DevelopmentCaller caller) : DelegatingHandler(new HttpClientHandler())
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization ??= new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", host.CreateToken(caller));
+        return base.SendAsync(request, cancellationToken);
+    }
+}
+
 [CollectionDefinition(Name)]
 public sealed class StorageCollection : ICollectionFixture<StorageFixture>
 {

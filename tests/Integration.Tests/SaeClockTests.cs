@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using RpsServerless.Core.Protocol;
 using RpsServerless.DevHost;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Outcomes;
 using RpsServerless.Functions.Storage.Participants;
@@ -50,7 +51,12 @@ public sealed class SaeClockTests : IAsyncLifetime
                     new DateOnly(2027, 1, 4), ProtocolCatalog.Current))));
             },
         });
-        _http = new HttpClient { BaseAddress = _devHost.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // A coordinator of the participant's site records and reads its outcomes.
+        _http = new HttpClient(new DevelopmentTokenHandler(_devHost, DevelopmentCaller.Of(Role.Coordinator, "PKUIH")))
+        {
+            BaseAddress = _devHost.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
     }
 
     public async Task DisposeAsync()

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using RpsServerless.Core.Protocol;
 using RpsServerless.DevHost;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Participants;
 
@@ -96,7 +97,12 @@ public sealed class ScheduleHostFixture : IAsyncLifetime
                 });
             },
         });
-        Http = new HttpClient { BaseAddress = DevHost.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // The site's coordinator: the least-privileged role that reads the schedule, worklist and inbox and records.
+        Http = new HttpClient(new DevelopmentTokenHandler(DevHost, DevelopmentCaller.Of(Role.Coordinator, "PKUIH")))
+        {
+            BaseAddress = DevHost.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
     }
 
     public async Task DisposeAsync()

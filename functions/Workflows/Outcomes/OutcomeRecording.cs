@@ -5,6 +5,7 @@ using RpsServerless.Core;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Core.Scheduling;
 using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage.Participants;
 
 namespace RpsServerless.Functions.Workflows.Outcomes;
@@ -23,8 +24,8 @@ public static class OutcomeRecording
         string.Create(CultureInfo.InvariantCulture,
             $"{prefix}_{now.UtcDateTime:yyyyMMddHHmmssfff}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}");
 
-    public static ApiResponse UnknownParticipant(HttpContext context, string participantId) =>
-        Problems.NotFound(context, $"No participant '{participantId}'.");
+    /// <summary>The same 404 as a participant of a site out of the caller's scope (<see cref="AccessProblems.NotFound"/>).</summary>
+    public static ApiResponse UnknownParticipant(HttpContext context, string participantId) => AccessProblems.NotFound(context);
 
     /// <summary>The protocol the participant was allocated under (amendments never change an allocated participant's rules).</summary>
     public static ProtocolDefinition ProtocolOf(ParticipantRecord participant) =>

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using RpsServerless.Core;
 using RpsServerless.Core.Outcomes;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Outcomes;
 using RpsServerless.Functions.Storage.Participants;
@@ -42,14 +44,16 @@ public sealed class RecordAdverseEvent(
     IAdverseEventStore store,
     ISaeAlarmStore alarms,
     SaeAlarmHandler alarmHandler,
+    IAuditTrail audit,
     TimeProvider time,
     ILogger<RecordAdverseEvent> logger)
 {
     private const int MaxAttempts = 3;
 
     /// <summary><c>POST …/adverse-events</c>: a first report, or (with <c>adverseEventId</c> and <c>change</c>) an update.</summary>
-    public async Task<ApiResponse> CreateAsync(HttpContext context, string participantId, RequestBody body, CancellationToken cancellationToken)
+    public async Task<ApiResponse> CreateAsync(CallerContext caller, string participantId, RequestBody body, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         using var scope = logger.BeginParticipant(participant.ParticipantId);
@@ -57,7 +61,7 @@ public sealed class RecordAdverseEvent(
         var parsed = OutcomeBodyParser.AdverseEvent(body.Bytes);
         if (!parsed.IsValid) return Rejected(Problems.Validation(context, parsed.Errors));
         if (parsed.Value.AdverseEventId is { } existing)
-            return await UpdateAsync(context, participant, existing, parsed.Value, cancellationToken).ConfigureAwait(false);
+            return await UpdateAsync(caller, participant, existing, parsed.Value, cancellationToken).ConfigureAwait(false);
 
         var now = time.GetUtcNow();
         var errors = CheckFacts(parsed.Value.Facts, participant, now).ToList();
@@ -67,6 +71,7 @@ public sealed class RecordAdverseEvent(
         var history = AdverseEventHistory.Start(id, participant.ParticipantId, parsed.Value.Facts, now);
         var clock = await WriteAsync(participant, history, null, now, cancellationToken).ConfigureAwait(false);
         logger.LogInformation(LogEvents.AdverseEventRecorded, "Adverse event {AdverseEventId} recorded", id);
+        await AuditAsync(caller, participant, history, cancellationToken).ConfigureAwait(false);
         return ApiResponse.Created(Location(participant.ParticipantId, id), View(participant, history, clock, now));
     }
 
@@ -75,9 +80,10 @@ public sealed class RecordAdverseEvent(
     /// as the next version. The body is a full snapshot, as for a first report, plus <c>change</c>; its
     /// <c>adverseEventId</c> may be left out (the route names the event) but must match when given.
     /// </summary>
-    public async Task<ApiResponse> UpdateAsync(HttpContext context, string participantId, string adverseEventId, RequestBody body,
+    public async Task<ApiResponse> UpdateAsync(CallerContext caller, string participantId, string adverseEventId, RequestBody body,
         CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         using var scope = logger.BeginParticipant(participant.ParticipantId);
@@ -86,7 +92,7 @@ public sealed class RecordAdverseEvent(
         if (!parsed.IsValid) return Rejected(Problems.Validation(context, parsed.Errors));
         if (parsed.Value.AdverseEventId != adverseEventId)
             return Rejected(Problems.BadRequest(context, $"The body is about adverse event '{parsed.Value.AdverseEventId}', the route about '{adverseEventId}'.", "adverseEventId"));
-        return await UpdateAsync(context, participant, adverseEventId, parsed.Value, cancellationToken).ConfigureAwait(false);
+        return await UpdateAsync(caller, participant, adverseEventId, parsed.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -94,9 +100,10 @@ public sealed class RecordAdverseEvent(
     /// sponsor was sent. Recorded as a follow-up version carrying the sent time; it closes the SAE clock in the same
     /// transaction, so no escalation follows.
     /// </summary>
-    public async Task<ApiResponse> MarkSponsorReportSentAsync(HttpContext context, string participantId, string adverseEventId,
+    public async Task<ApiResponse> MarkSponsorReportSentAsync(CallerContext caller, string participantId, string adverseEventId,
         RequestBody body, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         using var scope = logger.BeginParticipant(participant.ParticipantId);
@@ -108,7 +115,7 @@ public sealed class RecordAdverseEvent(
         var errors = OutcomeRecording.CheckInstant("sentAt", request!.SentAt, now).ToList();
         if (errors.Count > 0) return Rejected(Problems.Validation(context, errors));
 
-        return await AppendAsync(context, participant, adverseEventId, now, stored =>
+        return await AppendAsync(caller, participant, adverseEventId, now, stored =>
         {
             var current = stored.History.Current;
             if (!stored.History.IsSerious)
@@ -125,8 +132,9 @@ public sealed class RecordAdverseEvent(
     }
 
     /// <summary><c>GET …/adverse-events/{adverseEventId}</c>.</summary>
-    public async Task<ApiResponse> GetAsync(HttpContext context, string participantId, string adverseEventId, CancellationToken cancellationToken)
+    public async Task<ApiResponse> GetAsync(CallerContext caller, string participantId, string adverseEventId, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         var stored = await store.LoadAsync(participant.ParticipantId, adverseEventId, cancellationToken).ConfigureAwait(false);
@@ -135,22 +143,24 @@ public sealed class RecordAdverseEvent(
             : ApiResponse.Ok(View(participant, stored.History, stored.Clock, time.GetUtcNow()));
     }
 
-    private async Task<ApiResponse> UpdateAsync(HttpContext context, ParticipantRecord participant, string adverseEventId,
+    private async Task<ApiResponse> UpdateAsync(CallerContext caller, ParticipantRecord participant, string adverseEventId,
         AdverseEventReport report, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var now = time.GetUtcNow();
         var errors = CheckFacts(report.Facts, participant, now).ToList();
         if (errors.Count > 0) return Rejected(Problems.Validation(context, errors));
-        return await AppendAsync(context, participant, adverseEventId, now, _ => report, cancellationToken).ConfigureAwait(false);
+        return await AppendAsync(caller, participant, adverseEventId, now, _ => report, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Loads the event, lets <paramref name="decide"/> make the next version (or refuse), and writes it. A concurrent
     /// change (another version, the timer escalating the clock) makes it start over from what is stored then.
     /// </summary>
-    private async Task<ApiResponse> AppendAsync(HttpContext context, ParticipantRecord participant, string adverseEventId, DateTimeOffset now,
+    private async Task<ApiResponse> AppendAsync(CallerContext caller, ParticipantRecord participant, string adverseEventId, DateTimeOffset now,
         Func<StoredAdverseEvent, OneOf> decide, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var stored = await store.LoadAsync(participant.ParticipantId, adverseEventId, cancellationToken).ConfigureAwait(false);
@@ -167,6 +177,7 @@ public sealed class RecordAdverseEvent(
                 var version = appended.History.Versions[^1];
                 logger.LogInformation(LogEvents.AdverseEventVersionRecorded, "Adverse event {AdverseEventId} version {Version} ({Change}) recorded",
                     adverseEventId, version.Version, version.Change);
+                await AuditAsync(caller, participant, appended.History, cancellationToken).ConfigureAwait(false);
                 return ApiResponse.Ok(View(participant, appended.History, clock, now));
             }
             catch (ConcurrentChangeException)
@@ -219,6 +230,31 @@ public sealed class RecordAdverseEvent(
         foreach (var error in OutcomeRecording.CheckInstant("awareAt", facts.AwareAt, now)) yield return error;
         foreach (var error in OutcomeRecording.CheckInstant("sponsorReportSentAt", facts.SponsorReportSentAt, now)) yield return error;
     }
+
+    /// <summary>
+    /// The audit record of the history's last version: a first report, a follow-up, a correction (with its reason) or
+    /// the sponsor report marked sent. Keyed by event and version, so a retried write records it once.
+    /// </summary>
+    private Task AuditAsync(CallerContext caller, ParticipantRecord participant, AdverseEventHistory history, CancellationToken cancellationToken)
+    {
+        var version = history.Versions[^1];
+        var previous = history.Versions.Count > 1 ? history.Versions[^2] : null;
+        var action = version.Change switch
+        {
+            AdverseEventChange.Initial => AuditActions.AdverseEventRecorded,
+            AdverseEventChange.Correction => AuditActions.DataCorrected,
+            _ when version.Facts.SponsorReportSentAt is not null && previous?.Facts.SponsorReportSentAt is null => AuditActions.SponsorReportSent,
+            _ => AuditActions.AdverseEventUpdated,
+        };
+        return audit.RecordAsync(caller.Actor, new AuditChange(action, "adverse_event", history.AdverseEventId)
+        {
+            SiteId = participant.SiteId, Before = previous is null ? null : VersionView(previous), After = VersionView(version),
+            Reason = version.ChangeReason, ProtocolVersion = participant.ProtocolVersion,
+            EventKey = $"adverse_event:{history.AdverseEventId}:v{version.Version}",
+        }, cancellationToken);
+    }
+
+    private static AdverseEventVersionView VersionView(AdverseEventVersion v) => new(v.Version, v.Change, v.ChangeReason, v.RecordedAt, v.Facts);
 
     /// <summary>The route names the event; a body that leaves <c>adverseEventId</c> out gets it from there.</summary>
     private static ReadOnlyMemory<byte> WithAdverseEventId(ReadOnlyMemory<byte> body, string adverseEventId)

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using RpsServerless.Core.Outcomes;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage.Outcomes;
 using RpsServerless.Functions.Storage.Participants;
 
@@ -26,19 +28,22 @@ public sealed record AssessmentView(
 /// allocation and today at the site. A correction (<c>POST …/assessments/{assessmentId}/corrections</c> with
 /// <c>{ "reason", "assessment" }</c>) is a new record naming the one it replaces; nothing is overwritten.
 /// </summary>
-public sealed class RecordAssessment(IParticipantDirectory participants, IAssessmentStore store, TimeProvider time, ILogger<RecordAssessment> logger)
+public sealed class RecordAssessment(IParticipantDirectory participants, IAssessmentStore store, IAuditTrail audit, TimeProvider time,
+    ILogger<RecordAssessment> logger)
 {
-    public async Task<ApiResponse> RecordAsync(HttpContext context, string participantId, RequestBody body, CancellationToken cancellationToken)
+    public async Task<ApiResponse> RecordAsync(CallerContext caller, string participantId, RequestBody body, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         using var scope = logger.BeginParticipant(participant.ParticipantId);
-        return await AddAsync(context, participant, body.Bytes, correction: null, cancellationToken).ConfigureAwait(false);
+        return await AddAsync(caller, participant, body.Bytes, correction: null, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ApiResponse> CorrectAsync(HttpContext context, string participantId, string assessmentId, RequestBody body,
+    public async Task<ApiResponse> CorrectAsync(CallerContext caller, string participantId, string assessmentId, RequestBody body,
         CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         using var scope = logger.BeginParticipant(participant.ParticipantId);
@@ -52,12 +57,13 @@ public sealed class RecordAssessment(IParticipantDirectory participants, IAssess
         if (records.FirstOrDefault(r => r.CorrectsAssessmentId == assessmentId) is { } later)
             return Rejected(Problems.Conflict(context,
                 $"Assessment '{assessmentId}' was already corrected by '{later.AssessmentId}': correct that one instead."));
-        return await AddAsync(context, participant, correction!.Record, (assessmentId, correction.Reason), cancellationToken).ConfigureAwait(false);
+        return await AddAsync(caller, participant, correction!.Record, (target, correction.Reason), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<ApiResponse> AddAsync(HttpContext context, ParticipantRecord participant, ReadOnlyMemory<byte> body,
-        (string AssessmentId, string Reason)? correction, CancellationToken cancellationToken)
+    private async Task<ApiResponse> AddAsync(CallerContext caller, ParticipantRecord participant, ReadOnlyMemory<byte> body,
+        (AssessmentRecord Target, string Reason)? correction, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var parsed = OutcomeBodyParser.Assessment(body);
         if (!parsed.IsValid)
             return Rejected(Problems.Validation(context, correction is null ? parsed.Errors : CorrectionBody.Under("assessment", parsed.Errors)));
@@ -67,8 +73,19 @@ public sealed class RecordAssessment(IParticipantDirectory participants, IAssess
         if (dateErrors.Count > 0) return Rejected(Problems.Validation(context, dateErrors));
 
         var record = new AssessmentRecord(OutcomeRecording.NewId("asm", now), participant.ParticipantId, participant.SiteId, parsed.Value, now,
-            correction?.AssessmentId, correction?.Reason);
+            correction?.Target.AssessmentId, correction?.Reason);
         await store.AddAsync(record, cancellationToken).ConfigureAwait(false);
+        await audit.RecordAsync(caller.Actor, correction is { } corrected
+            ? new AuditChange(AuditActions.DataCorrected, "assessment", record.AssessmentId)
+            {
+                SiteId = record.SiteId, Before = View(corrected.Target), After = View(record), Reason = corrected.Reason,
+                ProtocolVersion = participant.ProtocolVersion, EventKey = $"{AuditActions.DataCorrected}:assessment:{record.AssessmentId}",
+            }
+            : new AuditChange(AuditActions.AssessmentRecorded, "assessment", record.AssessmentId)
+            {
+                SiteId = record.SiteId, After = View(record), ProtocolVersion = participant.ProtocolVersion,
+                EventKey = $"{AuditActions.AssessmentRecorded}:{record.AssessmentId}",
+            }, cancellationToken).ConfigureAwait(false);
         logger.LogInformation(LogEvents.AssessmentRecorded, "Assessment {AssessmentId} recorded (correction of {CorrectsAssessmentId})",
             record.AssessmentId, record.CorrectsAssessmentId);
         return ApiResponse.Created(

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Logging;
 using RpsServerless.Core.Outcomes;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Core.Screening;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Functions.Http;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage.Outcomes;
 using RpsServerless.Functions.Storage.Participants;
 
@@ -34,11 +36,13 @@ public sealed record FinalPathologyView(
 public sealed class RecordFinalPathology(
     IParticipantDirectory participants,
     IFinalPathologyStore store,
+    IAuditTrail audit,
     TimeProvider time,
     ILogger<RecordFinalPathology> logger)
 {
-    public async Task<ApiResponse> RecordAsync(HttpContext context, string participantId, RequestBody body, CancellationToken cancellationToken)
+    public async Task<ApiResponse> RecordAsync(CallerContext caller, string participantId, RequestBody body, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         using var scope = logger.BeginParticipant(participant.ParticipantId);
@@ -51,11 +55,12 @@ public sealed class RecordFinalPathology(
             return Rejected(Problems.Conflict(context,
                 $"Final pathology is already recorded (report {recorded.Sequence} of {OutcomeRecording.Iso(recorded.Report.ReportDate)}). " +
                 "To change it, send a correction with a reason to POST …/pathology/corrections."));
-        return await AppendAsync(context, participant, protocol, history, parsed.Value, null, "reportDate", cancellationToken).ConfigureAwait(false);
+        return await AppendAsync(caller, participant, protocol, history, parsed.Value, null, "reportDate", cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ApiResponse> CorrectAsync(HttpContext context, string participantId, RequestBody body, CancellationToken cancellationToken)
+    public async Task<ApiResponse> CorrectAsync(CallerContext caller, string participantId, RequestBody body, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         using var scope = logger.BeginParticipant(participant.ParticipantId);
@@ -68,12 +73,13 @@ public sealed class RecordFinalPathology(
         var history = await store.LoadAsync(participant.ParticipantId, cancellationToken).ConfigureAwait(false);
         if (history.Current is null)
             return Rejected(Problems.Conflict(context, "No final pathology is recorded yet: record the report with POST …/pathology."));
-        return await AppendAsync(context, participant, protocol, history, parsed.Value, correction.Reason, "report.reportDate", cancellationToken)
+        return await AppendAsync(caller, participant, protocol, history, parsed.Value, correction.Reason, "report.reportDate", cancellationToken)
             .ConfigureAwait(false);
     }
 
-    public async Task<ApiResponse> GetAsync(HttpContext context, string participantId, CancellationToken cancellationToken)
+    public async Task<ApiResponse> GetAsync(CallerContext caller, string participantId, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var participant = await participants.FindAsync(participantId, cancellationToken).ConfigureAwait(false);
         if (participant is null) return OutcomeRecording.UnknownParticipant(context, participantId);
         var history = await store.LoadAsync(participant.ParticipantId, cancellationToken).ConfigureAwait(false);
@@ -82,9 +88,10 @@ public sealed class RecordFinalPathology(
             : ApiResponse.Ok(View(participant, history));
     }
 
-    private async Task<ApiResponse> AppendAsync(HttpContext context, ParticipantRecord participant, ProtocolDefinition protocol,
+    private async Task<ApiResponse> AppendAsync(CallerContext caller, ParticipantRecord participant, ProtocolDefinition protocol,
         PathologyHistory history, FinalPathology pathology, string? correctionReason, string datePath, CancellationToken cancellationToken)
     {
+        var context = caller.Http;
         var now = time.GetUtcNow();
         var dateErrors = OutcomeRecording.CheckDate(datePath, pathology.ReportDate, participant, now).ToList();
         if (dateErrors.Count > 0) return Rejected(Problems.Validation(context, dateErrors));
@@ -122,6 +129,24 @@ public sealed class RecordFinalPathology(
 
         var updated = new PathologyHistory([.. history.Reports, report], exclusion is null ? history.Exclusions : [.. history.Exclusions, exclusion]);
         var view = View(participant, updated);
+        await audit.RecordAsync(caller.Actor, new AuditChange(correctionReason is null ? AuditActions.PathologyRecorded : AuditActions.DataCorrected,
+            "pathology", $"{participant.ParticipantId}/report/{report.Sequence}")
+        {
+            SiteId = participant.SiteId, Before = history.Current is null ? null : View(participant, history).Reports[^1],
+            After = view.Reports[^1], Reason = correctionReason, ProtocolVersion = participant.ProtocolVersion,
+            EventKey = $"pathology:{participant.ParticipantId}:report:{report.Sequence}",
+        }, cancellationToken).ConfigureAwait(false);
+        if (exclusion is not null)
+            await audit.RecordAsync(caller.Actor, new AuditChange(AuditActions.ExclusionRecorded, "participant", participant.ParticipantId)
+            {
+                SiteId = participant.SiteId, After = view.Exclusions[^1],
+                // A fixed text: the judgement's own reason names clinical values, which stay out of the audit's clear fields.
+                Reason = exclusion.Excluded
+                    ? $"{exclusion.CriterionId} not met on final pathology report {report.Sequence}."
+                    : $"{exclusion.CriterionId} exclusion lifted by corrected report {report.Sequence}.",
+                ProtocolVersion = participant.ProtocolVersion,
+                EventKey = $"pathology:{participant.ParticipantId}:exclusion:{exclusion.Sequence}",
+            }, cancellationToken).ConfigureAwait(false);
         return correctionReason is null
             ? ApiResponse.Created($"/api/participants/{Uri.EscapeDataString(participant.ParticipantId)}/pathology", view)
             : ApiResponse.Ok(view);

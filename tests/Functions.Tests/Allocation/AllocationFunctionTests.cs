@@ -36,7 +36,7 @@ public class AllocationFunctionTests
         Assert.Equal(1, harness.Allocations.Commits);
 
         // The screening now names its participant.
-        var screening = await harness.GetAsync(r => harness.ScreeningFunctions.GetScreening(r, screeningId, CancellationToken.None), "/");
+        var screening = await harness.GetAsync(r => harness.ScreeningFunctions.GetScreening(r, screeningId, CancellationToken.None), $"/api/screenings/{screeningId}");
         Assert.Equal("NATARS-PKUIH-0001", screening.Json.GetProperty("participantId").GetString());
     }
 
@@ -224,7 +224,7 @@ public class AllocationFunctionTests
         for (var i = 0; i < 3; i++)
             await harness.AllocateAsync(await harness.SubmitEligibleAsync());
 
-        var one = await harness.GetAsync(r => harness.ParticipantFunctions.GetParticipant(r, "NATARS-PKUIH-0002", CancellationToken.None), "/");
+        var one = await harness.GetAsync(r => harness.ParticipantFunctions.GetParticipant(r, "NATARS-PKUIH-0002", CancellationToken.None), "/api/participants/NATARS-PKUIH-0002");
         Assert.Equal(200, one.Status);
         Assert.Equal("allocated", one.Json.GetProperty("status").GetString());
         Assert.Equal("2026-11-29", one.Json.GetProperty("allocatedOn").GetString());
@@ -232,17 +232,17 @@ public class AllocationFunctionTests
         Assert.Equal("DDLPS", one.Json.GetProperty("stratum").GetString());
 
         foreach (var unknown in new[] { "NATARS-PKUIH-0099", "nonsense", "NATARS-../-0001" })
-            Assert.Equal(404, (await harness.GetAsync(r => harness.ParticipantFunctions.GetParticipant(r, unknown, CancellationToken.None), "/")).Status);
+            Assert.Equal(404, (await harness.GetAsync(r => harness.ParticipantFunctions.GetParticipant(r, unknown, CancellationToken.None), "/api/participants/" + Uri.EscapeDataString(unknown))).Status);
 
-        var first = await harness.GetAsync(r => harness.ParticipantFunctions.ListSiteParticipants(r, "PKUIH", CancellationToken.None), "/", "?pageSize=2");
+        var first = await harness.GetAsync(r => harness.ParticipantFunctions.ListSiteParticipants(r, "PKUIH", CancellationToken.None), "/api/sites/PKUIH/participants", "?pageSize=2");
         var token = first.Json.GetProperty("continuationToken").GetString();
-        var second = await harness.GetAsync(r => harness.ParticipantFunctions.ListSiteParticipants(r, "PKUIH", CancellationToken.None), "/",
+        var second = await harness.GetAsync(r => harness.ParticipantFunctions.ListSiteParticipants(r, "PKUIH", CancellationToken.None), "/api/sites/PKUIH/participants",
             "?pageSize=2&continuationToken=" + token);
         Assert.Equal(["NATARS-PKUIH-0001", "NATARS-PKUIH-0002", "NATARS-PKUIH-0003"],
             first.Json.GetProperty("items").EnumerateArray().Concat(second.Json.GetProperty("items").EnumerateArray())
                 .Select(p => p.GetProperty("participantId").GetString()));
         Assert.Equal(JsonValueKind.Null, second.Json.GetProperty("continuationToken").ValueKind);
 
-        Assert.Equal(404, (await harness.GetAsync(r => harness.ParticipantFunctions.ListSiteParticipants(r, "NOWHERE", CancellationToken.None), "/")).Status);
+        Assert.Equal(404, (await harness.GetAsync(r => harness.ParticipantFunctions.ListSiteParticipants(r, "NOWHERE", CancellationToken.None), "/api/sites/NOWHERE/participants")).Status);
     }
 }

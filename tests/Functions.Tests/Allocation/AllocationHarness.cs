@@ -3,10 +3,13 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Http.Idempotency;
 using RpsServerless.Functions.Messaging;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Allocations;
 using RpsServerless.Functions.Storage.Participants;
@@ -39,7 +42,11 @@ internal sealed class AllocationHarness : IDisposable
 
     public AllocationHarness(AllocationFaults? faults = null, string? seed = AllocationSeedSource.DevelopmentSeedHex)
     {
-        var settings = new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" };
+        var settings = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Auth:Audience"] = TestTokens.Audience,
+        };
         if (seed is not null)
             settings[AllocationSeedSource.SettingName] = seed;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -52,6 +59,9 @@ internal sealed class AllocationHarness : IDisposable
         services.AddSingleton<IParticipantDirectory>(Participants);
         services.AddSingleton<IParticipantEnrolment>(Participants);
         services.AddSingleton<IQueueMessageSender>(Queues);
+        services.AddSingleton<IAuditTrail>(Audit);
+        // The app's own access control (ApiAccess) over the test token authority: every request carries a token.
+        services.Replace(ServiceDescriptor.Singleton<ISigningKeySource>(new FixedSigningKeys(TestTokens.Issuer, TestTokens.PublicKey)));
         if (faults is not null)
             services.AddSingleton(faults);
         _provider = services.BuildServiceProvider();
@@ -63,6 +73,20 @@ internal sealed class AllocationHarness : IDisposable
     public InMemoryAllocationStore Allocations { get; } = new();
     public InMemoryParticipants Participants { get; } = new();
     public RecordingQueueSender Queues { get; } = new();
+    public InMemoryAuditTrail Audit { get; } = new();
+
+    /// <summary>The sites the harness's caller (a coordinator) works at: every site these tests submit at.</summary>
+    public static readonly string[] CallerSites = ["PKUIH", "BFH", "FUSCC"];
+
+    /// <summary>A coordinator's token valid now on the harness clock (tokens are judged against the app's TimeProvider).</summary>
+    public string Token() => TestTokens.Create(roles: [Role.Coordinator.ClaimValue()], sites: CallerSites,
+        notBefore: Time.GetUtcNow().AddMinutes(-1), expires: Time.GetUtcNow().AddHours(1));
+
+    private HttpRequest Authorized(HttpRequest request)
+    {
+        request.Headers.Authorization = TestTokens.Header(Token());
+        return request;
+    }
 
     public T Get<T>() where T : notnull => ActivatorUtilities.CreateInstance<T>(_provider);
 
@@ -80,7 +104,7 @@ internal sealed class AllocationHarness : IDisposable
 
     public async Task<TestHttp.Written> SubmitAsync(string json, string? idempotencyKey = null)
     {
-        var request = TestHttp.Post("/api/screenings", json, idempotencyKey: idempotencyKey);
+        var request = Authorized(TestHttp.Post("/api/screenings", json, idempotencyKey: idempotencyKey));
         return await TestHttp.ExecuteAsync(await ScreeningFunctions.SubmitScreening(request, CancellationToken.None), request);
     }
 
@@ -94,13 +118,13 @@ internal sealed class AllocationHarness : IDisposable
 
     public async Task<TestHttp.Written> AllocateAsync(string screeningId, string? body = null, string? idempotencyKey = null)
     {
-        var request = TestHttp.Post($"/api/screenings/{screeningId}/allocation", body, idempotencyKey: idempotencyKey);
+        var request = Authorized(TestHttp.Post($"/api/screenings/{Uri.EscapeDataString(screeningId)}/allocation", body, idempotencyKey: idempotencyKey));
         return await TestHttp.ExecuteAsync(await AllocationFunctions.AllocateScreening(request, screeningId, CancellationToken.None), request);
     }
 
     public async Task<TestHttp.Written> GetAsync(Func<HttpRequest, Task<IResult>> call, string path, string? query = null)
     {
-        var request = TestHttp.Get(path);
+        var request = Authorized(TestHttp.Get(path));
         if (query is not null)
             request.QueryString = new QueryString(query);
         return await TestHttp.ExecuteAsync(await call(request), request);

@@ -16,8 +16,8 @@ public class ExportTests
     private readonly FakeTimelineSource _timelines = new();
 
     private Http.ExportFeeds Functions => new(TestEndpoint.Create(_harness.Idempotency),
-        new ExportFhir(_harness.Participants, _timelines, _harness.Pathology, _harness.Time, NullLogger<ExportFhir>.Instance),
-        new ExportSiteCalendar(_harness.Participants, _timelines, _harness.Time, NullLogger<ExportSiteCalendar>.Instance));
+        new ExportFhir(_harness.Participants, _timelines, _harness.Pathology, _harness.Audit, _harness.Time, NullLogger<ExportFhir>.Instance),
+        new ExportSiteCalendar(_harness.Participants, _timelines, _harness.Audit, _harness.Time, NullLogger<ExportSiteCalendar>.Instance));
 
     private void Timeline(string id, string arm, RecordedVisit[] visits, DateOnly? died = null, DateOnly? withdrew = null)
     {

@@ -218,6 +218,7 @@ internal sealed class OutcomeHarness
     public InMemoryFinalPathologyStore Pathology { get; } = new();
     public RecordingQueueSender Queue { get; } = new();
     public InMemoryIdempotencyStore Idempotency { get; } = new();
+    public InMemoryAuditTrail Audit { get; } = new();
     public SaeAlarmHandler Handler { get; }
     public ReleaseSaeAlarms Timer { get; }
     public Http.Outcomes Functions { get; }
@@ -228,9 +229,9 @@ internal sealed class OutcomeHarness
         Handler = new SaeAlarmHandler(AdverseEvents, Alarms, Queue, NullLogger<SaeAlarmHandler>.Instance);
         Timer = new ReleaseSaeAlarms(Alarms, Handler, Time, NullLogger<ReleaseSaeAlarms>.Instance);
         Functions = new Http.Outcomes(TestEndpoint.Create(Idempotency),
-            new RecordAssessment(Participants, Assessments, Time, NullLogger<RecordAssessment>.Instance),
-            new RecordAdverseEvent(Participants, AdverseEvents, Alarms, Handler, Time, NullLogger<RecordAdverseEvent>.Instance),
-            new RecordFinalPathology(Participants, Pathology, Time, NullLogger<RecordFinalPathology>.Instance));
+            new RecordAssessment(Participants, Assessments, Audit, Time, NullLogger<RecordAssessment>.Instance),
+            new RecordAdverseEvent(Participants, AdverseEvents, Alarms, Handler, Audit, Time, NullLogger<RecordAdverseEvent>.Instance),
+            new RecordFinalPathology(Participants, Pathology, Audit, Time, NullLogger<RecordFinalPathology>.Instance));
     }
 
     public static ParticipantRecord Participant(string id, string arm, int number = 1, DateOnly? allocatedOn = null)
