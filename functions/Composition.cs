@@ -120,6 +120,15 @@ public static class Composition
         services.AddScoped<RecordFinalPathology>();
         services.AddScoped<Workflows.Exports.ExportFhir>();
         services.AddScoped<Workflows.Exports.ExportSiteCalendar>();
+
+        // Reports of a data cut: one loader, one workflow per report.
+        services.AddSingleton<IAdverseEventReader>(provider => provider.GetRequiredService<TableAdverseEventStore>());
+        services.AddScoped<Workflows.Reports.LoadDataCut>();
+        services.AddScoped<Workflows.Reports.ReadConsortFlow>();
+        services.AddScoped<Workflows.Reports.ReadSurvivalReport>();
+        services.AddScoped<Workflows.Reports.ReadSafetyReport>();
+        services.AddScoped<Workflows.Reports.ReadEnrollmentReport>();
+        services.AddScoped<Workflows.Reports.ExportAdtte>();
     }
 
     /// <summary>

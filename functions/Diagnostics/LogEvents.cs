@@ -89,6 +89,11 @@ public static class LogEvents
     public static readonly EventId FhirExported = new(7530, nameof(FhirExported));
     public static readonly EventId CalendarExported = new(7531, nameof(CalendarExported));
 
+    // 76xx: reports and analysis exports of a data cut.
+    public static readonly EventId DataCutLoaded = new(7600, nameof(DataCutLoaded));
+    public static readonly EventId ReportServed = new(7601, nameof(ReportServed));
+    public static readonly EventId AdtteExported = new(7602, nameof(AdtteExported));
+
     public static readonly EventId AuthenticationFailed = new(8000, nameof(AuthenticationFailed));
     public static readonly EventId AccessDenied = new(8001, nameof(AccessDenied));
     public static readonly EventId AccessRuleMissing = new(8002, nameof(AccessRuleMissing));

@@ -60,6 +60,13 @@ public interface ISaeClockReader
     Task<IReadOnlyList<SaeClockRecord>> OpenForSiteAsync(string siteId, CancellationToken cancellationToken);
 }
 
+/// <summary>Every adverse event of a participant, for the safety report of a data cut.</summary>
+public interface IAdverseEventReader
+{
+    /// <summary>The participant's adverse events with all their versions (one partition query), in id order.</summary>
+    Task<IReadOnlyList<AdverseEventHistory>> ListAsync(string participantId, CancellationToken cancellationToken);
+}
+
 public interface IAdverseEventStore : ISaeClockReader
 {
     Task<StoredAdverseEvent?> LoadAsync(string participantId, string adverseEventId, CancellationToken cancellationToken);
@@ -84,7 +91,7 @@ public interface IAdverseEventStore : ISaeClockReader
 /// "clock closed" can never disagree. A version keeps the full facts as JSON (column <c>Facts</c>) plus a few columns
 /// for queries.
 /// </summary>
-public sealed class TableAdverseEventStore(TableServiceClient tables, StorageProvisioner provisioner) : IAdverseEventStore
+public sealed class TableAdverseEventStore(TableServiceClient tables, StorageProvisioner provisioner) : IAdverseEventStore, IAdverseEventReader
 {
     private const string ClockSuffix = "~clock";
     private const string KindClock = "sae_clock";
@@ -157,6 +164,23 @@ public sealed class TableAdverseEventStore(TableServiceClient tables, StoragePro
         {
             throw new ConcurrentChangeException("The adverse event changed while this version was being recorded.");
         }
+    }
+
+    public async Task<IReadOnlyList<AdverseEventHistory>> ListAsync(string participantId, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        // The participant's partition, version rows only (the clock rows are not needed for the tables).
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(participantId)} and Kind eq {KindVersion}");
+        var versions = new Dictionary<string, List<AdverseEventVersion>>(StringComparer.Ordinal);
+        await foreach (var entity in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var id = entity.GetString("AdverseEventId")!;
+            if (!versions.TryGetValue(id, out var list)) versions[id] = list = [];
+            list.Add(ReadVersion(entity));
+        }
+        return versions.OrderBy(v => v.Key, StringComparer.Ordinal)
+            .Select(v => AdverseEventHistory.Restore(v.Key, participantId, v.Value.OrderBy(x => x.Version).ToList()))
+            .ToList();
     }
 
     public async Task<SaeClockRecord?> LoadClockAsync(string participantId, string adverseEventId, CancellationToken cancellationToken)
