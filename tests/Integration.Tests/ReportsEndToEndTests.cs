@@ -64,11 +64,7 @@ public sealed class ReportsEndToEndTests : IAsyncLifetime
             SigningKey = _key,
             RunQueueTriggers = false,
             RunTimerTriggers = false,
-            ConfigureServices = services =>
-            {
-                services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_time));
-                services.Decorate<IAccessGate>(gate => new SiteCheckedByTheCallerGate(gate));
-            },
+            ConfigureServices = services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_time)),
         });
         _http = new HttpClient { BaseAddress = _devHost.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -507,33 +503,5 @@ public sealed class ReportsEndToEndTests : IAsyncLifetime
         }
         var (bad, _) = await GetAsync("api/reports/survival?endpoint=dfs");
         using (bad) Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-    }
-}
-
-/// <summary>
-/// TEMPORARY, until the secure-routes branch is merged: on this branch the screening and allocation handlers do not
-/// yet call <c>caller.RequireSite</c>, so <see cref="Functions.Http.ApiEndpoint"/> withholds their answers (500,
-/// <c>SiteCheckMissing</c>). The real gate still authenticates and authorizes every request; this only marks the site
-/// as checked for the body/resource routes, whose site is always one of the test coordinator's. Remove at that merge.
-/// </summary>
-internal sealed class SiteCheckedByTheCallerGate(IAccessGate inner) : IAccessGate
-{
-    public async Task<AccessDecision> CheckAsync(Microsoft.AspNetCore.Http.HttpRequest request, CancellationToken cancellationToken)
-    {
-        var decision = await inner.CheckAsync(request, cancellationToken);
-        if (decision.Context is { Rule.Site: SiteScope.Body or SiteScope.Resource } context) context.MarkSiteChecked();
-        return decision;
-    }
-}
-
-internal static class ServiceCollectionDecoration
-{
-    /// <summary>Replaces the registration of <typeparamref name="T"/> with <paramref name="decorate"/> over it.</summary>
-    public static void Decorate<T>(this IServiceCollection services, Func<T, T> decorate) where T : class
-    {
-        var original = services.Last(d => d.ServiceType == typeof(T));
-        services.Replace(ServiceDescriptor.Describe(typeof(T), provider => decorate((T)(original.ImplementationInstance
-            ?? original.ImplementationFactory?.Invoke(provider)
-            ?? ActivatorUtilities.CreateInstance(provider, original.ImplementationType!))), original.Lifetime));
     }
 }
