@@ -4,6 +4,7 @@ using RpsServerless.Core;
 using RpsServerless.Core.Allocation;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Functions.Security;
+using RpsServerless.Functions.Storage.Screenings;
 using RpsServerless.Functions.Workflows;
 
 namespace RpsServerless.Functions.Http;
@@ -15,9 +16,14 @@ public sealed class Allocations(ApiEndpoint endpoint, AllocateScreening allocate
     public Task<IResult> AllocateScreening(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screenings/{screeningId}/allocation")] HttpRequest request,
         string screeningId, CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, async (body, ct) =>
+        endpoint.PostAsync(request, async (callerContext, body, ct) =>
         {
             var context = request.HttpContext;
+            // The screening id carries its site: a malformed id is unknown, another site's id looks unknown too (404).
+            if (!ScreeningIds.TryParse(screeningId, out _, out var site))
+                return AccessProblems.NotFound(context);
+            if (callerContext.RequireSite(site) is { } denied)
+                return denied;
             ArmAssignment? assignment = null;
             if (!body.IsEmpty)
             {

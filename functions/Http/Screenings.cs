@@ -13,14 +13,19 @@ public sealed class Screenings(ApiEndpoint endpoint, SubmitScreening submit, Rea
     public Task<IResult> SubmitScreening(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "screenings")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        endpoint.PostAsync(request, async (body, ct) =>
-            await submit.RunAsync(body.Bytes, ct).ConfigureAwait(false) switch
+        endpoint.PostAsync(request, async (caller, body, ct) =>
+        {
+            // The site is in the body: checked once the body is parsed, before anything is stored (403 when out of scope).
+            ApiResponse? denied = null;
+            return await submit.RunAsync(body.Bytes, ct, site => (denied = caller.RequireSite(site)) is null).ConfigureAwait(false) switch
             {
                 ScreeningSubmissionResult.Stored stored => ApiResponse.Created(
                     $"/api/screenings/{stored.Screening.ScreeningId}", ScreeningResultBody.From(stored.Screening)),
                 ScreeningSubmissionResult.Invalid invalid => Problems.Validation(request.HttpContext, invalid.Errors),
+                ScreeningSubmissionResult.SiteRefused => denied!,
                 _ => throw new InvalidOperationException("Unknown screening submission result."),
-            }, cancellationToken);
+            };
+        }, cancellationToken);
 
     [Function(nameof(GetScreening))]
     public Task<IResult> GetScreening(

@@ -20,6 +20,9 @@ public abstract record ScreeningSubmissionResult
 
     /// <summary>Evaluated and stored.</summary>
     public sealed record Stored(ScreeningRecord Screening) : ScreeningSubmissionResult;
+
+    /// <summary>Nothing stored: the caller may not record screenings at the site the body names.</summary>
+    public sealed record SiteRefused(string SiteId) : ScreeningSubmissionResult;
 }
 
 /// <summary>
@@ -30,7 +33,10 @@ public sealed class SubmitScreening(
     IScreeningStore screenings, ProtocolDefinition protocol, ScreeningIds.Generator ids, TimeProvider time,
     ILogger<SubmitScreening> logger)
 {
-    public async Task<ScreeningSubmissionResult> RunAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <param name="mayRecordAt">Whether the caller may record screenings at a site (the body names it); checked
+    /// before anything is stored. Null: no caller scope (tests of the workflow alone).</param>
+    public async Task<ScreeningSubmissionResult> RunAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken,
+        Func<string, bool>? mayRecordAt = null)
     {
         var parsed = ScreeningSubmissionParser.Parse(body, protocol);
         if (!parsed.IsValid)
@@ -40,6 +46,9 @@ public sealed class SubmitScreening(
         }
 
         var submission = parsed.Submission;
+        if (mayRecordAt is not null && !mayRecordAt(submission.SiteId))
+            return new ScreeningSubmissionResult.SiteRefused(submission.SiteId);
+
         var now = time.GetUtcNow();
         // "Today" is the site's calendar date: a screening dated tomorrow there has not happened yet.
         var today = SiteClock.Today(protocol, submission.SiteId, now);
