@@ -59,7 +59,10 @@ public class AccessMatrixEndToEndTests(StorageFixture storage)
             .Replace("{screeningId}", data.ScreeningId, StringComparison.Ordinal)
             .Replace("{adverseEventId}", data.AdverseEventId, StringComparison.Ordinal)
             .Replace("{assessmentId}", "asm_none", StringComparison.Ordinal)
-            .Replace("{visitId}", "C1D1", StringComparison.Ordinal);
+            .Replace("{visitId}", "C1D1", StringComparison.Ordinal)
+        // The survival report needs its endpoint: without it an admitted caller gets 400, which would hide nothing but
+        // would not show that the report itself was served.
+        + (rule.Template.StartsWith("reports/survival", StringComparison.Ordinal) ? "?endpoint=pfs" : "");
 
     /// <summary>
     /// The body of a POST: a valid screening at the case's site (the site check needs a site to judge), an empty body

@@ -27,37 +27,46 @@ public sealed record CorrectionBody(string Reason, ReadOnlyMemory<byte> Record)
         }
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            // A lone surrogate escape (\ud800) parses as JSON but cannot be read as text: a field error, not a 500.
+            try
             {
-                found.Add(new FieldError("$", $"A JSON object with reason and {recordName} is required."));
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    found.Add(new FieldError("$", $"A JSON object with reason and {recordName} is required."));
+                    return false;
+                }
+                foreach (var property in root.EnumerateObject())
+                    if (property.Name != "reason" && property.Name != recordName)
+                        found.Add(new FieldError(property.Name.Length == 0 ? "['']" : property.Name, "Unknown field."));
+
+                string? reason = null;
+                if (!root.TryGetProperty("reason", out var reasonElement))
+                    found.Add(new FieldError("reason", "Required: say why the earlier record was wrong."));
+                else if (reasonElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(reasonElement.GetString()))
+                    found.Add(new FieldError("reason", "Must be a non-empty text: say why the earlier record was wrong."));
+                else if (reasonElement.GetString()!.Length > OutcomeBodyParser.MaxReasonLength)
+                    found.Add(new FieldError("reason", $"At most {OutcomeBodyParser.MaxReasonLength} characters."));
+                else
+                    reason = reasonElement.GetString()!.Trim();
+
+                ReadOnlyMemory<byte> record = default;
+                if (!root.TryGetProperty(recordName, out var recordElement))
+                    found.Add(new FieldError(recordName, "Required: the full corrected record."));
+                else if (recordElement.ValueKind != JsonValueKind.Object)
+                    found.Add(new FieldError(recordName, "Must be a JSON object: the full corrected record."));
+                else
+                    record = JsonSerializer.SerializeToUtf8Bytes(recordElement);
+
+                if (found.Count > 0) return false;
+                correction = new CorrectionBody(reason!, record);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                found.Add(new FieldError("$", "The body contains text that is not valid Unicode."));
                 return false;
             }
-            foreach (var property in root.EnumerateObject())
-                if (property.Name != "reason" && property.Name != recordName)
-                    found.Add(new FieldError(property.Name.Length == 0 ? "['']" : property.Name, "Unknown field."));
-
-            string? reason = null;
-            if (!root.TryGetProperty("reason", out var reasonElement))
-                found.Add(new FieldError("reason", "Required: say why the earlier record was wrong."));
-            else if (reasonElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(reasonElement.GetString()))
-                found.Add(new FieldError("reason", "Must be a non-empty text: say why the earlier record was wrong."));
-            else if (reasonElement.GetString()!.Length > OutcomeBodyParser.MaxReasonLength)
-                found.Add(new FieldError("reason", $"At most {OutcomeBodyParser.MaxReasonLength} characters."));
-            else
-                reason = reasonElement.GetString()!.Trim();
-
-            ReadOnlyMemory<byte> record = default;
-            if (!root.TryGetProperty(recordName, out var recordElement))
-                found.Add(new FieldError(recordName, "Required: the full corrected record."));
-            else if (recordElement.ValueKind != JsonValueKind.Object)
-                found.Add(new FieldError(recordName, "Must be a JSON object: the full corrected record."));
-            else
-                record = JsonSerializer.SerializeToUtf8Bytes(recordElement);
-
-            if (found.Count > 0) return false;
-            correction = new CorrectionBody(reason!, record);
-            return true;
         }
     }
 

@@ -267,9 +267,9 @@ public sealed class RecordAdverseEvent(
                 return System.Text.Encoding.UTF8.GetBytes(json.ToJsonString());
             }
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
         {
-            // Not JSON: the parser says so with the position.
+            // Not JSON, a property given twice, or text that is not valid Unicode: the parser says which, with the path.
         }
         return body;
     }
