@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
@@ -56,15 +57,21 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes, ILogger<Functio
         }
     }
 
-    /// <summary>Runs a queue-triggered function with the decoded message text. Exceptions propagate to the pump (retry/poison).</summary>
-    public async Task InvokeQueueAsync(FunctionDescriptor function, string message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a queue-triggered function with the decoded message: as text, as the SDK's <see cref="QueueMessage"/> (id,
+    /// dequeue count, insertion time, body — what the Functions host binds), or as a JSON record. Exceptions propagate
+    /// to the pump (retry/poison).
+    /// </summary>
+    public async Task InvokeQueueAsync(FunctionDescriptor function, QueueDelivery delivery, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var arguments = function.Method.GetParameters().Select(parameter => parameter.ParameterType switch
         {
             var t when t == typeof(CancellationToken) => cancellationToken,
-            var t when t == typeof(string) => message,
-            var t => (object?)JsonSerializer.Deserialize(message, t, ApiJson.Options),
+            var t when t == typeof(string) => delivery.Text,
+            var t when t == typeof(QueueMessage) => QueuesModelFactory.QueueMessage(delivery.MessageId, popReceipt: "",
+                BinaryData.FromString(delivery.Text), delivery.DequeueCount, insertedOn: delivery.InsertedOn),
+            var t => (object?)JsonSerializer.Deserialize(delivery.Text, t, ApiJson.Options),
         }).ToArray();
         await InvokeAsync(function, scope.ServiceProvider, arguments);
     }

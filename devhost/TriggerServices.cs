@@ -20,7 +20,7 @@ public sealed class QueueTriggerService(
         return Task.WhenAll(functions.Select(function =>
         {
             var pump = new QueuePump(rawQueues, function.QueueName!, settings.Queues,
-                (delivery, ct) => invoker.InvokeQueueAsync(function, delivery.Text, ct),
+                (delivery, ct) => invoker.InvokeQueueAsync(function, delivery, ct),
                 loggers.CreateLogger($"{typeof(QueuePump).FullName}.{function.Name}"));
             return pump.RunAsync(stoppingToken);
         }));

@@ -76,6 +76,9 @@ param enableDeleteLocks bool = true
 @maxValue(730)
 param logRetentionInDays int = 365
 
+@description('E-mail addresses the operational alerts notify (docs/operations.md); empty creates the alert rules without notification.')
+param alertEmailAddresses string[] = []
+
 @description('Memory per Function App instance in MB.')
 @allowed([
   512
@@ -124,6 +127,11 @@ var tableNames = [
   'AuditTrail'
   'ParticipantStatus'
   'SiteVisits'
+  'DiseaseAssessments'
+  'AdverseEvents'
+  'SaeAlarms'
+  'FinalPathology'
+  'PoisonMessages'
 ]
 var queueNames = [
   'participant-events'
@@ -168,6 +176,8 @@ module monitoring 'modules/monitoring.bicep' = {
     retentionInDays: logRetentionInDays
     #disable-next-line what-if-short-circuiting
     appPrincipalId: identity.outputs.principalId
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    alertEmailAddresses: alertEmailAddresses
   }
 }
 

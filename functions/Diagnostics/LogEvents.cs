@@ -5,19 +5,24 @@ namespace RpsServerless.Functions.Diagnostics;
 /// <summary>
 /// Every log event of the app that operations may alert or search on, with a stable id. Ids are grouped by area:
 /// 1xxx storage, 2xxx HTTP, 3xxx idempotency, 4xxx messaging, 5xxx queue host, 6xxx timer host, 7xxx workflows,
-/// 8xxx access control, 9xxx audit trail.
+/// 8xxx access control, 9xxx audit trail. An id, once released, keeps its meaning: alerts and saved queries
+/// (docs/operations.md) select on it. Never reuse or renumber one; retire it by leaving it unused. A test checks
+/// that ids and names are unique.
 /// Never log request bodies or clinical free text: ids, counts, statuses only.
 /// </summary>
 public static class LogEvents
 {
+    // 1xxx: storage reachability and provisioning; health.
     public static readonly EventId StorageProvisioned = new(1000, nameof(StorageProvisioned));
     public static readonly EventId StorageUnavailable = new(1001, nameof(StorageUnavailable));
     public static readonly EventId HealthDegraded = new(1002, nameof(HealthDegraded));
 
+    // 2xxx: HTTP requests refused before or after the workflow (size, media type, unexpected failures).
     public static readonly EventId RequestRejected = new(2000, nameof(RequestRejected));
     public static readonly EventId UnhandledException = new(2001, nameof(UnhandledException));
     public static readonly EventId RequestAborted = new(2002, nameof(RequestAborted));
 
+    // 3xxx: Idempotency-Key handling of POSTs.
     public static readonly EventId IdempotentReplay = new(3000, nameof(IdempotentReplay));
     public static readonly EventId IdempotencyKeyReused = new(3001, nameof(IdempotencyKeyReused));
     public static readonly EventId IdempotencyInProgress = new(3002, nameof(IdempotencyInProgress));
@@ -25,6 +30,7 @@ public static class LogEvents
     public static readonly EventId IdempotencyResponseNotStored = new(3004, nameof(IdempotencyResponseNotStored));
     public static readonly EventId IdempotencyRecordsPurged = new(3005, nameof(IdempotencyRecordsPurged));
 
+    // 4xxx: messages sent and notifications delivered (inbox, storage queue, Service Bus).
     public static readonly EventId NotificationSent = new(4000, nameof(NotificationSent));
     public static readonly EventId NotificationSendFailed = new(4001, nameof(NotificationSendFailed));
     public static readonly EventId QueueMessageSent = new(4002, nameof(QueueMessageSent));
@@ -32,6 +38,7 @@ public static class LogEvents
     public static readonly EventId NotificationDelivered = new(4004, nameof(NotificationDelivered));
     public static readonly EventId NotificationAlreadyDelivered = new(4005, nameof(NotificationAlreadyDelivered));
 
+    // 5xxx: queue triggers: messages handled, failed, rejected, poisoned (50xx), and the poison-queue handler (501x).
     public static readonly EventId QueueMessageHandled = new(5000, nameof(QueueMessageHandled));
     public static readonly EventId QueueMessageFailed = new(5001, nameof(QueueMessageFailed));
     public static readonly EventId QueueMessagePoisoned = new(5002, nameof(QueueMessagePoisoned));
@@ -39,16 +46,26 @@ public static class LogEvents
     /// <summary>A message no retry can fix (not JSON, wrong shape, unknown participant): it will end in the poison queue.</summary>
     public static readonly EventId QueueMessageRejected = new(5004, nameof(QueueMessageRejected));
 
+    /// <summary>A message reached a <c>-poison</c> queue and was archived (table <c>PoisonMessages</c>): needs a person.</summary>
+    public static readonly EventId PoisonMessage = new(5010, nameof(PoisonMessage));
+    /// <summary>A poison message could not be archived (storage): it stays on the poison queue and is retried.</summary>
+    public static readonly EventId PoisonMessageArchiveFailed = new(5011, nameof(PoisonMessageArchiveFailed));
+    /// <summary>A poison message delivered again after it was archived (at-least-once delivery): nothing to do.</summary>
+    public static readonly EventId PoisonMessageAlreadyArchived = new(5012, nameof(PoisonMessageAlreadyArchived));
+
+    // 6xxx: timer triggers.
     public static readonly EventId TimerFired = new(6000, nameof(TimerFired));
     public static readonly EventId TimerPastDue = new(6001, nameof(TimerPastDue));
     public static readonly EventId TimerFailed = new(6002, nameof(TimerFailed));
 
+    // 70xx: schedules and visits.
     public static readonly EventId ScheduleRebuilt = new(7000, nameof(ScheduleRebuilt));
     public static readonly EventId ScheduleUnchanged = new(7001, nameof(ScheduleUnchanged));
     public static readonly EventId ScheduleVersionConflict = new(7002, nameof(ScheduleVersionConflict));
     public static readonly EventId VisitRecorded = new(7003, nameof(VisitRecorded));
     public static readonly EventId ParticipantStatusRecorded = new(7004, nameof(ParticipantStatusRecorded));
 
+    // 71xx: reminders and their release by the timer.
     public static readonly EventId ReminderScheduled = new(7100, nameof(ReminderScheduled));
     public static readonly EventId ReminderCancelled = new(7101, nameof(ReminderCancelled));
     public static readonly EventId ReminderReleased = new(7102, nameof(ReminderReleased));
@@ -94,12 +111,14 @@ public static class LogEvents
     public static readonly EventId ReportServed = new(7601, nameof(ReportServed));
     public static readonly EventId AdtteExported = new(7602, nameof(AdtteExported));
 
+    // 8xxx: authentication (401, 503) and authorization (403/404) of callers.
     public static readonly EventId AuthenticationFailed = new(8000, nameof(AuthenticationFailed));
     public static readonly EventId AccessDenied = new(8001, nameof(AccessDenied));
     public static readonly EventId AccessRuleMissing = new(8002, nameof(AccessRuleMissing));
     public static readonly EventId AuthenticationUnavailable = new(8003, nameof(AuthenticationUnavailable));
     public static readonly EventId SiteCheckMissing = new(8004, nameof(SiteCheckMissing));
 
+    // 9xxx: the hash-chained audit trail.
     public static readonly EventId AuditRecorded = new(9000, nameof(AuditRecorded));
     public static readonly EventId AuditAppendContended = new(9001, nameof(AuditAppendContended));
     public static readonly EventId AuditAlreadyRecorded = new(9002, nameof(AuditAlreadyRecorded));

@@ -50,10 +50,17 @@ public static class TableNames
     /// <summary>The append-only, hash-chained audit trail (one partition; see <c>TableAuditTrail</c>).</summary>
     public const string AuditTrail = "AuditTrail";
 
+    /// <summary>
+    /// Messages that reached a <c>-poison</c> queue, kept for diagnosis and requeueing: PartitionKey = the queue they
+    /// failed on, RowKey = the poison message's id (see <c>Queues.PoisonMessages</c>).
+    /// </summary>
+    public const string PoisonMessages = "PoisonMessages";
+
     public static IReadOnlyList<string> All { get; } =
     [
         Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords,
         ParticipantStatus, SiteVisits, DiseaseAssessments, AdverseEvents, SaeAlarms, FinalPathology, AuditTrail,
+        PoisonMessages,
     ];
 }
 
@@ -69,8 +76,16 @@ public static class QueueNames
     /// <summary>Outbound: what coordinators' systems read. No trigger in this app reads it.</summary>
     public const string CoordinatorNotifications = "coordinator-notifications";
 
+    /// <summary>Where the host moves a message of <see cref="ParticipantEvents"/> that failed <c>maxDequeueCount</c> times.</summary>
+    public const string ParticipantEventsPoison = ParticipantEvents + PoisonSuffix;
+
+    /// <summary>Where the host moves a message of <see cref="Notifications"/> that failed <c>maxDequeueCount</c> times.</summary>
+    public const string NotificationsPoison = Notifications + PoisonSuffix;
+
+    public const string PoisonSuffix = "-poison";
+
     /// <summary>Where the host moves a message that failed <c>maxDequeueCount</c> times.</summary>
-    public static string Poison(string queueName) => queueName + "-poison";
+    public static string Poison(string queueName) => queueName + PoisonSuffix;
 
     /// <summary>Queues read by triggers of this app; each has a poison queue.</summary>
     public static IReadOnlyList<string> Triggered { get; } = [ParticipantEvents, Notifications];

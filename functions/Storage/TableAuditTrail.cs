@@ -73,7 +73,8 @@ public sealed class TableAuditTrail(
             catch (TableTransactionFailedException exception) when (exception.Status is 409 or 412)
             {
                 // Another append moved the head first (or wrote this event): read again.
-                logger.LogDebug(LogEvents.AuditAppendContended, "Audit append contended on attempt {Attempt}", attempt);
+                // Information, not Debug: operations alert on sustained contention (docs/operations.md).
+                logger.LogInformation(LogEvents.AuditAppendContended, "Audit append contended on attempt {Attempt}", attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + 5 * Math.Min(attempt, 10))), cancellationToken)
                     .ConfigureAwait(false);
             }

@@ -45,7 +45,17 @@ public sealed class DeliverNotification(
                 continue;
             }
             // The stored notification, not this message: a duplicate message (two timer runs) has another createdAt.
-            await channel.SendAsync(entry.Notification, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await channel.SendAsync(entry.Notification, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The queue host retries the message (and poisons it after 5 attempts); channels already sent are skipped.
+                logger.LogWarning(LogEvents.NotificationSendFailed, exception, "Notification {NotificationId} not sent on {Channel}; will be retried",
+                    notification.NotificationId, channel.Name);
+                throw;
+            }
             entry = await inbox.MarkDeliveredAsync(entry, channel.Name, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             await AuditAsync(entry.Notification, channel.Name, cancellationToken).ConfigureAwait(false);
             sentOn.Add(channel.Name);

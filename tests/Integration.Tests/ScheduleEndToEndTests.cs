@@ -5,6 +5,8 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Functions.Messaging;
 using RpsServerless.Functions.Storage;
@@ -185,14 +187,32 @@ public class ScheduleEndToEndTests(ScheduleHostFixture host) : IClassFixture<Sch
     }
 
     [Fact]
-    public async Task AMessageTheHandlerCannotRead_EndsInThePoisonQueue()
+    public async Task AMessageTheHandlerCannotRead_IsPoisoned_ThenLoggedOnceByIdAndArchived()
     {
-        await RawQueue(QueueNames.Poison(QueueNames.ParticipantEvents)).CreateIfNotExistsAsync();
-        await Sender.SendAsync(QueueNames.ParticipantEvents, "this is not a participant event", null, CancellationToken.None);
+        const string Unreadable = "this is not a participant event";
+        await Sender.SendAsync(QueueNames.ParticipantEvents, Unreadable, null, CancellationToken.None);
+
+        // Five failed deliveries move it to participant-events-poison; the poison trigger archives it and removes it.
+        var archive = new TableServiceClient(host.ConnectionString).GetTableClient(TableNames.PoisonMessages);
+        TableEntity? archived = null;
         await Eventually.HoldsAsync(async () =>
             {
-                var poisoned = (await RawQueue(QueueNames.Poison(QueueNames.ParticipantEvents)).PeekMessagesAsync(32)).Value;
-                return poisoned.Any(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.Body.ToString())).Contains("not a participant event", StringComparison.Ordinal));
-            }, Patience, "the message is in participant-events-poison");
+                await foreach (var entity in archive.QueryAsync<TableEntity>(e => e.PartitionKey == QueueNames.ParticipantEvents))
+                    if (entity.GetString("MessageText").Contains(Unreadable, StringComparison.Ordinal)) // as sent: a JSON string
+                        archived = entity;
+                return archived is not null;
+            }, Patience, "the poisoned message is archived in PoisonMessages");
+        await QueueDrainedAsync(QueueNames.Poison(QueueNames.ParticipantEvents));
+
+        var messageId = archived!.GetString("MessageId");
+        Assert.Equal(QueueNames.Poison(QueueNames.ParticipantEvents), archived.GetString("PoisonQueue"));
+        var logged = host.Logs.Events.Where(e => e.EventId.Id == LogEvents.PoisonMessage.Id).ToList();
+        var line = Assert.Single(logged, e => Equals(e.Values["MessageId"], messageId));
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.Equal(QueueNames.ParticipantEvents, line.Values["Queue"]);
+        Assert.Equal(1L, line.Values["DequeueCount"]);
+        Assert.NotNull(line.Values["InsertedOn"]);
+        Assert.DoesNotContain(Unreadable, line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Logs.Events, e => e.Values.Values.Any(v => v?.ToString()?.Contains(Unreadable, StringComparison.Ordinal) == true));
     }
 }

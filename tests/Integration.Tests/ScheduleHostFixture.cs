@@ -70,6 +70,9 @@ public sealed class ScheduleHostFixture : IAsyncLifetime
     public string ConnectionString => Azurite.ConnectionString;
     internal TableParticipantRows Participants { get; private set; } = null!;
 
+    /// <summary>Every log event of the devhost at Warning and above.</summary>
+    public RecordedLogs Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(StorageFixture.RepositoryRoot, _data));
@@ -84,6 +87,7 @@ public sealed class ScheduleHostFixture : IAsyncLifetime
             ConfigureServices = services =>
             {
                 services.AddSingleton<TimeProvider>(Time);
+                services.AddSingleton<ILoggerProvider>(Logs);
                 services.RemoveAll<IParticipantDirectory>();
                 services.AddSingleton<IParticipantDirectory>(Participants);
                 services.AddSingleton(settings with

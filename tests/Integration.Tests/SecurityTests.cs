@@ -143,7 +143,8 @@ public class SecurityTests(StorageFixture storage)
         for (var n = 0; n < 1000; n++)
         {
             var (function, method, rule) = targets[random.Next(targets.Count)];
-            var (authorization, mayBe403) = Generate(random.Next(15));
+            var kind = random.Next(15);
+            var (authorization, mayBe403) = Generate(kind);
             using var request = new HttpRequestMessage(new HttpMethod(method), PathFor(rule));
             if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
             // Headers that other hosts trust and this app must not: Easy Auth principals, forwarded users.
@@ -159,6 +160,9 @@ public class SecurityTests(StorageFixture storage)
             using var response = await storage.Http.SendAsync(request);
             var status = (int)response.StatusCode;
             var body = await response.Content.ReadAsStringAsync();
+            // A rule without a permission (GET openapi.json) admits any signed-in caller, with or without a role.
+            if (kind == 11 && rule.Permission is null && status == 200)
+                continue;
             if (status >= 500 || !(status == 401 || (mayBe403 && status == 403)))
                 failures.Add($"#{n} {function.Name}: {status}");
             else if (!IsProblemOnly(body))
