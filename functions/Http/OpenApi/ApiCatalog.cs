@@ -68,6 +68,11 @@ public static class ApiCatalog
         Enum.GetValues<TEnum>().Select(value => Core.Protocol.ContractName.Of(value)).ToList();
 
     private static SuccessSpec Ok(string schema, string description = "OK.") => new(200, description, schema);
+
+    private static QueryParameter SiteFilter => new("siteId", "Only this site's flow; all sites when absent.");
+
+    private static QueryParameter SurvivalEndpoint =>
+        new("endpoint", "The endpoint: progression-free or overall survival.", Values: ["pfs", "os"]);
     private static SuccessSpec Created(string schema, string description) => new(201, description, schema, Location: true);
 
     public static IReadOnlyList<ApiOperation> Operations { get; } =
@@ -146,6 +151,26 @@ public static class ApiCatalog
             "Record vital status, withdrawal, loss to follow-up or an allocation in error (or correct one).",
             [Created(ApiSchemas.ParticipantStatusRecord, "Recorded."), Ok(ApiSchemas.ParticipantStatusRecord, "The same report again: unchanged.")],
             Body: new(ApiSchemas.ParticipantStatusReport)),
+
+        // Reports of a data cut (every one states the data cut time and the protocol version).
+        new("GET", "reports/consort", "ConsortReport", "Reports", "CONSORT flow counts, overall or for one site.",
+            [Ok(ApiSchemas.ConsortReport)], Query: [SiteFilter]),
+        new("GET", "reports/consort.svg", "ConsortDiagram", "Reports", "The CONSORT 2010 flow diagram.",
+            [new(200, "An SVG image.", null, "image/svg+xml")], Query: [SiteFilter]),
+        new("GET", "reports/survival", "SurvivalReport", "Reports",
+            "Kaplan–Meier per arm with medians, 12- and 36-month landmarks and the log-rank test.",
+            [Ok(ApiSchemas.SurvivalReport)], Query: [SurvivalEndpoint]),
+        new("GET", "reports/survival.svg", "SurvivalPlot", "Reports", "The Kaplan–Meier plot with numbers at risk.",
+            [new(200, "An SVG image.", null, "image/svg+xml")], Query: [SurvivalEndpoint]),
+        new("GET", "reports/safety", "SafetyReport", "Reports",
+            "Adverse events per arm by worst grade, serious adverse events, tolerance of the neoadjuvant arm.",
+            [Ok(ApiSchemas.SafetyReport)]),
+        new("GET", "reports/enrollment", "EnrollmentReport", "Reports",
+            "Enrollment by site, stratum and arm, with baseline balance (standardized differences).",
+            [Ok(ApiSchemas.EnrollmentReport)]),
+        new("GET", "exports/adtte.csv", "ExportAdtte", "Exports",
+            "The time-to-event analysis dataset (ADaM ADTTE columns), exactly the input of rps survival.",
+            [new(200, "CSV with a header row.", null, "text/csv")]),
 
         // Exports and the audit trail.
         new("GET", "exports/fhir", "ExportFhir", "Exports", "FHIR R4 Bundle of ResearchStudy and ResearchSubject resources.",

@@ -46,6 +46,10 @@ public static class ApiSchemas
     public const string ParticipantStatusReport = nameof(ParticipantStatusReport);
     public const string ParticipantStatusRecord = nameof(ParticipantStatusRecord);
     public const string AuditPage = nameof(AuditPage);
+    public const string ConsortReport = nameof(ConsortReport);
+    public const string SurvivalReport = nameof(SurvivalReport);
+    public const string SafetyReport = nameof(SafetyReport);
+    public const string EnrollmentReport = nameof(EnrollmentReport);
     public const string HealthReport = nameof(HealthReport);
     public const string Problem = nameof(Problem);
 
@@ -69,6 +73,10 @@ public static class ApiSchemas
         [FinalPathology] = typeof(FinalPathologyView),
         [ParticipantStatusRecord] = typeof(StatusRecordBody),
         [AuditPage] = typeof(Audit.AuditPage),
+        [ConsortReport] = typeof(Core.Reports.ConsortFlow),
+        [SurvivalReport] = typeof(Core.Reports.SurvivalReport),
+        [SafetyReport] = typeof(Workflows.Reports.SafetyReportView),
+        [EnrollmentReport] = typeof(Core.Reports.EnrollmentReport),
         [HealthReport] = typeof(Http.HealthReport),
         [Problem] = typeof(ProblemBody),
     };
