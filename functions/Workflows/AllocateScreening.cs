@@ -56,6 +56,8 @@ public sealed class AllocateScreening(
     public const int MaxAttempts = 40;
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(250);
+
+    private readonly SemaphoreSlim _commitTurn = new(1, 1);
     public static readonly TimeSpan RetryAfterContended = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RetryAfterNoSeed = TimeSpan.FromSeconds(60);
 
@@ -92,31 +94,45 @@ public sealed class AllocateScreening(
 
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var loaded = await allocations.LoadStateAsync(cancellationToken).ConfigureAwait(false);
-            var request = new AllocationRequest(screeningId, screening.SiteId, screening.Evaluation.Derived.Stratum, actor, requestId,
-                time.GetUtcNow(), assignment);
-            var outcome = Allocator.Allocate(protocol, loaded.State, request, seed);
-            if (outcome is AllocationOutcome.Rejected rejected)
+            StoredAllocation allocation;
+            AllocationCommitResult committed;
+            // One commit at a time in this instance: concurrent requests here would only collide on the state row's
+            // ETag and back off, so they take turns instead (read → decide → commit is a few milliseconds). Across
+            // instances the ETag check still decides, and the loser reloads as before.
+            await _commitTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                logger.LogInformation(LogEvents.AllocationRejected, "Allocation request refused with {ErrorCount} field errors", rejected.Errors.Count);
-                return new AllocationResult.Invalid(rejected.Errors);
+                var loaded = await allocations.LoadStateAsync(cancellationToken).ConfigureAwait(false);
+                var request = new AllocationRequest(screeningId, screening.SiteId, screening.Evaluation.Derived.Stratum, actor, requestId,
+                    time.GetUtcNow(), assignment);
+                var outcome = Allocator.Allocate(protocol, loaded.State, request, seed);
+                if (outcome is AllocationOutcome.Rejected rejected)
+                {
+                    logger.LogInformation(LogEvents.AllocationRejected, "Allocation request refused with {ErrorCount} field errors", rejected.Errors.Count);
+                    return new AllocationResult.Invalid(rejected.Errors);
+                }
+
+                var allocated = (AllocationOutcome.Allocated)outcome;
+                // The participant number at the site comes from the same ETag-checked state as the slot: the state counts
+                // every allocation per site (under every method), so number n+1 is taken by exactly the commit that moves
+                // the site's count from n to n+1 — no gaps, no repeats, no second counter to keep in step.
+                var numberAtSite = loaded.State.SiteCounts(screening.SiteId).Values.Sum() + 1;
+                var participantId = ParticipantIds.Format(protocol.Trial.Acronym, screening.SiteId, numberAtSite);
+                allocation = new StoredAllocation(participantId, allocated.Record);
+
+                committed = await allocations.CommitAsync(loaded, allocated.State, allocation, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _commitTurn.Release();
             }
 
-            var allocated = (AllocationOutcome.Allocated)outcome;
-            // The participant number at the site comes from the same ETag-checked state as the slot: the state counts
-            // every allocation per site (under every method), so number n+1 is taken by exactly the commit that moves
-            // the site's count from n to n+1 — no gaps, no repeats, no second counter to keep in step.
-            var numberAtSite = loaded.State.SiteCounts(screening.SiteId).Values.Sum() + 1;
-            var participantId = ParticipantIds.Format(protocol.Trial.Acronym, screening.SiteId, numberAtSite);
-            var allocation = new StoredAllocation(participantId, allocated.Record);
-
-            var committed = await allocations.CommitAsync(loaded, allocated.State, allocation, cancellationToken).ConfigureAwait(false);
             if (committed == AllocationCommitResult.Committed)
             {
-                using var participantScope = logger.BeginParticipant(participantId);
+                using var participantScope = logger.BeginParticipant(allocation.ParticipantId);
                 logger.LogInformation(LogEvents.AllocationCommitted,
                     "Allocated {ParticipantId} to {Arm}: allocation {AllocationNumber} in stratum {Stratum} (attempt {Attempt})",
-                    participantId, allocation.Allocation.Arm, allocation.Allocation.AllocationNumber, allocation.Allocation.Stratum, attempt);
+                    allocation.ParticipantId, allocation.Allocation.Arm, allocation.Allocation.AllocationNumber, allocation.Allocation.Stratum, attempt);
                 await AuditAsync(caller, allocation, cancellationToken).ConfigureAwait(false);
                 await FollowUpAsync(allocation, afterCommit: true, cancellationToken).ConfigureAwait(false);
                 return new AllocationResult.Allocated(allocation, IsNew: true);

@@ -156,7 +156,7 @@ public class AllocationFunctionTests
         using var harness = new AllocationHarness();
         var mine = await harness.SubmitEligibleAsync();
         var theirs = await harness.SubmitEligibleAsync();
-        harness.Allocations.BeforeCommit = async () => Assert.Equal(201, (await harness.AllocateAsync(theirs)).Status);
+        harness.Allocations.BeforeCommit = async () => Assert.Equal(201, (await harness.AllocateFromAnotherInstanceAsync(theirs)).Status);
 
         var written = await harness.AllocateAsync(mine);
 
@@ -173,7 +173,7 @@ public class AllocationFunctionTests
         using var harness = new AllocationHarness();
         var screeningId = await harness.SubmitEligibleAsync();
         TestHttp.Written? winner = null;
-        harness.Allocations.BeforeCommit = async () => winner = await harness.AllocateAsync(screeningId);
+        harness.Allocations.BeforeCommit = async () => winner = await harness.AllocateFromAnotherInstanceAsync(screeningId);
 
         var loser = await harness.AllocateAsync(screeningId);
 

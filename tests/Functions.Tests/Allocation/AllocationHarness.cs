@@ -122,6 +122,17 @@ internal sealed class AllocationHarness : IDisposable
         return await TestHttp.ExecuteAsync(await AllocationFunctions.AllocateScreening(request, screeningId, CancellationToken.None), request);
     }
 
+    /// <summary>
+    /// Allocates through a second instance of the workflow over the same stores: another Function App instance. Within
+    /// one instance allocations take turns; between instances only the state row's ETag decides.
+    /// </summary>
+    public async Task<TestHttp.Written> AllocateFromAnotherInstanceAsync(string screeningId)
+    {
+        var functions = new Http.Allocations(_provider.GetRequiredService<ApiEndpoint>(), Get<AllocateScreening>());
+        var request = Authorized(TestHttp.Post($"/api/screenings/{Uri.EscapeDataString(screeningId)}/allocation", null));
+        return await TestHttp.ExecuteAsync(await functions.AllocateScreening(request, screeningId, CancellationToken.None), request);
+    }
+
     public async Task<TestHttp.Written> GetAsync(Func<HttpRequest, Task<IResult>> call, string path, string? query = null)
     {
         var request = Authorized(TestHttp.Get(path));
