@@ -13,7 +13,7 @@ namespace RpsServerless.Functions.Storage;
 /// The audit trail in table <c>AuditTrail</c>, one partition (<see cref="Partition"/>) so the chain has one total
 /// order. Rows: the chain head (<c>head</c>: last sequence and hash), records (<c>r</c> + 19-digit sequence) and event
 /// keys (<c>e</c> + key → sequence). An append is one entity-group transaction: replace the head if its ETag is still
-/// the one read, add the record, add the event key. Two appenders racing for the same sequence: one transaction
+/// the one read, add the records, add their event keys. Two appenders racing for the same sequence: one transaction
 /// wins, the other re-reads the head and retries. Records are only ever added.
 /// </summary>
 public sealed class TableAuditTrail(
@@ -29,57 +29,134 @@ public sealed class TableAuditTrail(
 
     private static string EventRow(string eventKey) => "e" + TableKeys.Escape(eventKey);
 
+    /// <summary>
+    /// Records per entity-group transaction at most: each takes up to two actions (record and event key) beside the
+    /// head's one, within the 100 actions a transaction allows.
+    /// </summary>
+    private const int MaxBatch = 40;
+
+    private readonly SemaphoreSlim _writerTurn = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _pending = new();
+
+    private sealed record PendingAppend(AuditEntry Entry, string? EventKey)
+    {
+        public TaskCompletionSource<AuditRecord> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// Appends with a group commit: every caller queues its entry; whoever holds the writer's turn appends everything
+    /// queued so far (up to <see cref="MaxBatch"/>) in one transaction and answers each caller. Appenders in this
+    /// instance therefore never race each other for the head; another instance's appender still can, and the ETag
+    /// check makes the loser re-read the head and chain its batch again.
+    /// </summary>
     public async Task<AuditRecord> RecordAsync(AuditActor actor, AuditChange change, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
         var entry = new AuditEntry(time.GetUtcNow(), actor.Id, actor.Role, change.Action, change.EntityType, change.EntityId,
             change.SiteId, AuditStates.Hash(change.Before), AuditStates.Hash(change.After), change.Reason, actor.RequestId,
             change.ProtocolVersion);
+        var pending = new PendingAppend(entry, change.EventKey);
+        _pending.Enqueue(pending);
 
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        while (!pending.Done.Task.IsCompleted)
         {
-            if (change.EventKey is { } key && await FindEventAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
-            {
-                logger.LogInformation(LogEvents.AuditAlreadyRecorded, "Audit event already recorded as {Sequence}", existing.Sequence);
-                return existing;
-            }
-
-            var head = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, HeadRow, cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
-            var current = head.HasValue
-                ? new AuditHead(head.Value!.GetInt64("Sequence") ?? 0, head.Value.GetString("Hash") ?? AuditChain.GenesisHash)
-                : AuditHead.Empty;
-            var record = AuditChain.Append(current, entry with { RecordedAt = time.GetUtcNow() });
-
-            var newHead = new TableEntity(Partition, HeadRow) { ["Sequence"] = record.Sequence, ["Hash"] = record.Hash };
-            var actions = new List<TableTransactionAction>
-            {
-                head.HasValue
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.Value!.ETag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, newHead),
-                new(TableTransactionActionType.Add, ToEntity(record)),
-            };
-            if (change.EventKey is { } eventKey)
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
-                    new TableEntity(Partition, EventRow(eventKey)) { ["Sequence"] = record.Sequence }));
-
+            await _writerTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                logger.LogInformation(LogEvents.AuditRecorded, "Audit {Sequence} {Action} {EntityType} {EntityId}",
-                    record.Sequence, record.Action, record.EntityType, record.EntityId);
-                return record;
+                if (pending.Done.Task.IsCompleted) break;
+                var batch = new List<PendingAppend>();
+                while (batch.Count < MaxBatch && _pending.TryDequeue(out var next)) batch.Add(next);
+                // The batch carries other callers' records: one caller giving up must not fail theirs.
+                await AppendBatchAsync(batch, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (TableTransactionFailedException exception) when (exception.Status is 409 or 412)
+            finally
             {
-                // Another append moved the head first (or wrote this event): read again.
-                // Information, not Debug: operations alert on sustained contention (docs/operations.md).
-                logger.LogInformation(LogEvents.AuditAppendContended, "Audit append contended on attempt {Attempt}", attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + 5 * Math.Min(attempt, 10))), cancellationToken)
-                    .ConfigureAwait(false);
+                _writerTurn.Release();
             }
         }
-        throw new TimeoutException($"The audit trail stayed contended for {MaxAttempts} attempts.");
+        return await pending.Done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Appends <paramref name="batch"/> and completes each of its callers, with its record or the failure.</summary>
+    private async Task AppendBatchAsync(List<PendingAppend> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+            {
+                // An event already recorded (by an earlier request, or earlier in this batch) answers with its record.
+                var recorded = new Dictionary<string, AuditRecord>(StringComparer.Ordinal);
+                foreach (var key in batch.Select(p => p.EventKey).OfType<string>().Distinct(StringComparer.Ordinal))
+                    if (await FindEventAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
+                        recorded[key] = existing;
+
+                var head = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, HeadRow, cancellationToken: cancellationToken)
+                    .ConfigureAwait(false);
+                var current = head.HasValue
+                    ? new AuditHead(head.Value!.GetInt64("Sequence") ?? 0, head.Value.GetString("Hash") ?? AuditChain.GenesisHash)
+                    : AuditHead.Empty;
+
+                var records = new List<(PendingAppend Pending, AuditRecord Record, bool IsNew)>();
+                var actions = new List<TableTransactionAction>();
+                foreach (var pending in batch)
+                {
+                    if (pending.EventKey is { } key && recorded.TryGetValue(key, out var earlier))
+                    {
+                        records.Add((pending, earlier, false));
+                        continue;
+                    }
+                    var record = AuditChain.Append(current, pending.Entry with { RecordedAt = time.GetUtcNow() });
+                    current = new AuditHead(record.Sequence, record.Hash);
+                    records.Add((pending, record, true));
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToEntity(record)));
+                    if (pending.EventKey is { } eventKey)
+                    {
+                        recorded[eventKey] = record;
+                        actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
+                            new TableEntity(Partition, EventRow(eventKey)) { ["Sequence"] = record.Sequence }));
+                    }
+                }
+
+                if (actions.Count > 0)
+                {
+                    var newHead = new TableEntity(Partition, HeadRow) { ["Sequence"] = current.Sequence, ["Hash"] = current.Hash };
+                    actions.Insert(0, head.HasValue
+                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.Value!.ETag)
+                        : new TableTransactionAction(TableTransactionActionType.Add, newHead));
+                    try
+                    {
+                        await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (TableTransactionFailedException exception) when (exception.Status is 409 or 412)
+                    {
+                        // Another instance moved the head first (or wrote one of these events): read again.
+                        // Information, not Debug: operations alert on sustained contention (docs/operations.md).
+                        logger.LogInformation(LogEvents.AuditAppendContended, "Audit append contended on attempt {Attempt}", attempt);
+                        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + 5 * Math.Min(attempt, 10))),
+                            cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
+                foreach (var (pending, record, isNew) in records)
+                {
+                    if (isNew)
+                        logger.LogInformation(LogEvents.AuditRecorded, "Audit {Sequence} {Action} {EntityType} {EntityId}",
+                            record.Sequence, record.Action, record.EntityType, record.EntityId);
+                    else
+                        logger.LogInformation(LogEvents.AuditAlreadyRecorded, "Audit event already recorded as {Sequence}", record.Sequence);
+                    pending.Done.TrySetResult(record);
+                }
+                return;
+            }
+            throw new TimeoutException($"The audit trail stayed contended for {MaxAttempts} attempts.");
+        }
+        catch (Exception exception)
+        {
+            // Storage down, contention that never ended, or cancellation: every caller in the batch learns it and
+            // answers as it would have alone (503, or the caller's retry).
+            foreach (var pending in batch) pending.Done.TrySetException(exception);
+        }
     }
 
     public async Task<AuditPage> ListAsync(AuditQuery query, CancellationToken cancellationToken)

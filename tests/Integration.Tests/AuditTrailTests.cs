@@ -61,6 +61,34 @@ public class AuditTrailTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task ConcurrentAppendsFromTwoInstances_WithTheSameEventKeys_FormOneChain_EachEventOnce()
+    {
+        // A second TableAuditTrail over the same table is another Function App instance: the two only meet at the
+        // head's ETag. Half the events are sent by both instances: each must be recorded exactly once.
+        var services = storage.DevHost.Services;
+        var other = ActivatorUtilities.CreateInstance<TableAuditTrail>(services);
+        var run = Guid.NewGuid().ToString("N");
+        var before = await Trail.ReadHeadAsync(CancellationToken.None);
+        Task<AuditRecord> Append(IAuditTrail trail, int i) =>
+            trail.RecordAsync(Actor, new AuditChange(AuditActions.ScreeningCreated, "screening", $"scr_two_{i}")
+            {
+                SiteId = "PKUIH",
+                ProtocolVersion = "NATARS-1.0",
+                EventKey = $"two:{run}:{i}",
+            }, CancellationToken.None);
+
+        var records = await Task.WhenAll(Enumerable.Range(0, 30).SelectMany(i => i % 2 == 0
+            ? new[] { Append(Trail, i), Append(other, i) }
+            : new[] { Append(i % 3 == 0 ? other : Trail, i) }));
+
+        Assert.Equal(30, records.Select(r => r.Sequence).Distinct().Count());
+        var head = await Trail.ReadHeadAsync(CancellationToken.None);
+        Assert.Equal(before.Sequence + 30, head.Sequence);
+        var chain = await Trail.ReadChainAsync(head.Sequence, CancellationToken.None).ToListAsync();
+        Assert.True(AuditChain.Verify(chain, head).IsIntact);
+    }
+
+    [Fact]
     public async Task SameEventKey_IsRecordedOnce()
     {
         var key = "screening.created:scr_once_" + Guid.NewGuid().ToString("N");
