@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RpsServerless.Core.Screening;
+using static RpsServerless.Core.InputText;
 
 namespace RpsServerless.Core.Outcomes;
 
@@ -16,7 +17,6 @@ internal sealed class BodyReader
     // typo (0202, 2202). The bound also keeps instant arithmetic (deadline = awareness + 24 h) in range.
     public static readonly DateOnly EarliestDate = new(2000, 1, 1);
     public static readonly DateOnly LatestDate = new(2099, 12, 31);
-    private const int MaxEchoedLength = 50;
 
     public List<FieldError> Errors { get; } = [];
 
@@ -245,48 +245,8 @@ internal sealed class BodyReader
         return true;
     }
 
-    private static bool IsPrintable(string text)
-    {
-        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])) return false;
-        var rest = text.AsSpan();
-        while (!rest.IsEmpty)
-        {
-            if (Rune.DecodeFromUtf16(rest, out var rune, out var consumed) != System.Buffers.OperationStatus.Done) return false;
-            switch (Rune.GetUnicodeCategory(rune))
-            {
-                case UnicodeCategory.Control:
-                case UnicodeCategory.Format:
-                case UnicodeCategory.Surrogate:
-                case UnicodeCategory.PrivateUse:
-                case UnicodeCategory.OtherNotAssigned:
-                case UnicodeCategory.LineSeparator:
-                case UnicodeCategory.ParagraphSeparator:
-                    return false;
-            }
-            rest = rest[consumed..];
-        }
-        return true;
-    }
 
-    // Bad values are echoed so the coordinator sees what was sent, cut short and stripped of control characters.
-    public static string Echo(string value)
-    {
-        var shown = value.Length > MaxEchoedLength ? value[..MaxEchoedLength] + "…" : value;
-        var builder = new StringBuilder(shown.Length);
-        foreach (var c in shown) builder.Append(char.IsControl(c) || char.IsSurrogate(c) ? '?' : c);
-        return builder.ToString();
-    }
 
-    public static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
 
     /// <summary>The properties of one object by name, with the path of the object.</summary>
     internal sealed class Fields(string at)

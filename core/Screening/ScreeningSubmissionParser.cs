@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RpsServerless.Core.Protocol;
+using static RpsServerless.Core.InputText;
 
 namespace RpsServerless.Core.Screening;
 
@@ -44,7 +45,6 @@ public static class ScreeningSubmissionParser
     private const decimal MaxPercent = 100m;
     private const int MaxScreeningNumberLength = 50;
     // Long enough for any real value, short enough that an echoed bad value cannot flood an error message.
-    private const int MaxEchoedLength = 50;
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
@@ -508,46 +508,6 @@ public static class ScreeningSubmissionParser
         return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
     }
 
-    private static bool IsPrintable(string text)
-    {
-        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])) return false;
-        var rest = text.AsSpan();
-        while (!rest.IsEmpty)
-        {
-            if (Rune.DecodeFromUtf16(rest, out var rune, out var consumed) != System.Buffers.OperationStatus.Done) return false;
-            switch (Rune.GetUnicodeCategory(rune))
-            {
-                case UnicodeCategory.Control:
-                case UnicodeCategory.Format:
-                case UnicodeCategory.Surrogate:
-                case UnicodeCategory.PrivateUse:
-                case UnicodeCategory.OtherNotAssigned:
-                case UnicodeCategory.LineSeparator:
-                case UnicodeCategory.ParagraphSeparator:
-                    return false;
-            }
-            rest = rest[consumed..];
-        }
-        return true;
-    }
 
-    // Bad values are echoed so the coordinator sees what was sent, cut short and stripped of control characters.
-    private static string Echo(string value)
-    {
-        var shown = value.Length > MaxEchoedLength ? value[..MaxEchoedLength] + "…" : value;
-        var builder = new StringBuilder(shown.Length);
-        foreach (var c in shown) builder.Append(char.IsControl(c) || char.IsSurrogate(c) ? '?' : c);
-        return builder.ToString();
-    }
 
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
 }
