@@ -255,7 +255,6 @@ module api 'modules/functionapp.bicep' = {
     deploymentContainerName: deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
-    serviceBusTopicName: serviceBus.outputs.topicName
     allocationSeedSecretUri: keyVault.outputs.allocationSeedSecretUri
     authAuthority: tokenAuthority
     authAudience: authAudience

@@ -44,9 +44,6 @@ param applicationInsightsConnectionString string
 @description('Fully qualified Service Bus namespace, e.g. sb-x.servicebus.windows.net.')
 param serviceBusFullyQualifiedNamespace string
 
-@description('Service Bus topic for coordinator notifications.')
-param serviceBusTopicName string
-
 @description('Key Vault secret URI of the allocation seed.')
 param allocationSeedSecretUri string
 
@@ -164,11 +161,11 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
 
-      // Outbound coordinator notifications.
-      ServiceBus__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
-      ServiceBus__credential: 'managedidentity'
-      ServiceBus__clientId: identityClientId
-      ServiceBus__topicName: serviceBusTopicName
+      // Outbound coordinator notifications: the names ServiceBusSettings reads (functions/Messaging), the topic is
+      // the app's constant coordinator-notifications, which the servicebus module creates under the same name.
+      ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+      ServiceBusConnection__credential: 'managedidentity'
+      ServiceBusConnection__clientId: identityClientId
 
       // The allocation seed, resolved by the platform from Key Vault with keyVaultReferenceIdentity.
       Allocation__Seed: '@Microsoft.KeyVault(SecretUri=${allocationSeedSecretUri})'
