@@ -100,7 +100,9 @@ public sealed class SaeClockTests : IAsyncLifetime
         var reported = await RecordAsync(SeriousAe("2027-03-01T01:45:00Z"));
 
         var initial = await NotificationsAsync();
-        Assert.Equal([$"ntf_sae_{unreported}", $"ntf_sae_{reported}"], initial.Select(n => n.GetProperty("notificationId").GetString()).Order());
+        // Adverse-event ids carry a random part, so the two are compared as sets (both sides in ordinal order).
+        Assert.Equal(new[] { $"ntf_sae_{unreported}", $"ntf_sae_{reported}" }.Order(StringComparer.Ordinal),
+            initial.Select(n => n.GetProperty("notificationId").GetString()!).Order(StringComparer.Ordinal));
         Assert.All(initial, n => Assert.Equal("sae_report_due", n.GetProperty("kind").GetString()));
 
         using (var marked = await _http.PostAsJsonAsync($"api/participants/NATARS-PKUIH-0001/adverse-events/{reported}/sponsor-report",

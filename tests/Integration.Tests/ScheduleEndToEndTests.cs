@@ -125,7 +125,12 @@ public class ScheduleEndToEndTests(ScheduleHostFixture host) : IClassFixture<Sch
             Assert.Equal(("C2D1", "2026-12-30"), (c2.GetProperty("visitId").GetString(), c2.GetProperty("targetDate").GetString()));
         }
         var c2Ids = new[] { Rem(P1, "C2D1", "visit_upcoming", "20261220"), Rem(P1, "C2D1", "visit_due", "20261230"), Rem(P1, "C2D1", "visit_overdue", "20270114") };
-        await Eventually.HoldsAsync(async () => c2Ids.All((await RemindersOfAsync(P1)).ContainsKey), Patience, "C2D1's reminders are stored");
+        // The rebuild adds the new reminders before it cancels the ones no longer wanted: wait for both.
+        await Eventually.HoldsAsync(async () =>
+        {
+            var stored = await RemindersOfAsync(P1);
+            return c2Ids.All(stored.ContainsKey) && stored[Rem(P1, "C1D1", "visit_overdue", "20261214")].Status == "cancelled";
+        }, Patience, "C2D1's reminders are stored and C1D1's open one is cancelled");
         var afterRecording = await RemindersOfAsync(P1);
         Assert.Equal("cancelled", afterRecording[Rem(P1, "C1D1", "visit_overdue", "20261214")].Status);
         Assert.Equal("sent", afterRecording[Rem(P1, "C1D1", "visit_due", "20261206")].Status);
