@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using RpsServerless.Functions.Messaging;
+using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
+using RpsServerless.Functions.Workflows;
 
 namespace RpsServerless.Functions.Tests.Operations;
 
@@ -9,13 +12,39 @@ namespace RpsServerless.Functions.Tests.Operations;
 /// </summary>
 public partial class InfrastructureTests
 {
-    private static string MainBicep()
+    private static string MainBicep() => File.ReadAllText(MainBicepPath());
+
+    private static string FunctionAppBicep() =>
+        File.ReadAllText(Path.Combine(Path.GetDirectoryName(MainBicepPath())!, "modules", "functionapp.bicep"));
+
+    private static string MainBicepPath()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             if (File.Exists(Path.Combine(directory.FullName, "infra", "main.bicep")))
-                return File.ReadAllText(Path.Combine(directory.FullName, "infra", "main.bicep"));
+                return Path.Combine(directory.FullName, "infra", "main.bicep");
         throw new InvalidOperationException("infra/main.bicep not found above the test folder.");
     }
+
+    /// <summary>The environment name of a configuration key, as App Service sets it (<c>Auth:Audience</c> → <c>Auth__Audience</c>).</summary>
+    private static string AppSetting(params string[] path) => string.Join("__", path.SelectMany(p => p.Split(':')));
+
+    public static TheoryData<string> SettingsTheAppReadsInAzure => new()
+    {
+        AppSetting(StorageConnection.SettingName, "tableServiceUri"),
+        AppSetting(StorageConnection.SettingName, "queueServiceUri"),
+        AppSetting(StorageConnection.SettingName, "clientId"),
+        AppSetting(ServiceBusSettings.SettingName, "fullyQualifiedNamespace"),
+        AppSetting(ServiceBusSettings.SettingName, "clientId"),
+        AppSetting(AllocationSeedSource.SettingName),
+        AppSetting(AuthOptions.Section, "Authority"),
+        AppSetting(AuthOptions.Section, "Audience"),
+    };
+
+    // Found once: the template set ServiceBus__*, which the app never reads, so the channel would have stayed off.
+    [Theory]
+    [MemberData(nameof(SettingsTheAppReadsInAzure))]
+    public void TheFunctionAppTemplate_SetsTheSettingUnderTheNameTheAppReads(string setting) =>
+        Assert.Matches(new Regex($@"(?m)^\s+{Regex.Escape(setting)}:\s"), FunctionAppBicep());
 
     private static List<string> Names(string variable)
     {
