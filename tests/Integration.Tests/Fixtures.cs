@@ -11,9 +11,9 @@ namespace RpsServerless.Integration.Tests;
 /// </summary>
 public sealed class StorageFixture : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "rps-it-" + Guid.NewGuid().ToString("N")[..12]);
+    private TemporaryStorage _storage = null!;
 
-    public AzuriteProcess Azurite { get; private set; } = null!;
+    public AzuriteProcess Azurite => _storage.Azurite;
     public DevHostApplication DevHost { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public string ConnectionString => Azurite.ConnectionString;
@@ -36,7 +36,7 @@ public sealed class StorageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(RepositoryRoot, _data));
+        _storage = await TemporaryStorage.StartAsync("it");
         DevHost = await DevHostApplication.StartAsync(new DevHostOptions
         {
             Port = 0,
@@ -48,21 +48,16 @@ public sealed class StorageFixture : IAsyncLifetime
     }
 
     /// <summary>Kills Azurite outright, as when storage goes away (it saves nothing on the way out).</summary>
-    public Task StopStorageAsync() => Azurite.StopAsync(graceful: false);
+    public Task StopStorageAsync() => _storage.StopAsync();
 
     /// <summary>Starts Azurite again on the same ports over the same data.</summary>
-    public async Task RestartStorageAsync()
-    {
-        await Azurite.DisposeAsync();
-        Azurite = await AzuriteProcess.StartAsync(Azurite.Options);
-    }
+    public Task RestartStorageAsync() => _storage.RestartAsync();
 
     public async Task DisposeAsync()
     {
         Http?.Dispose();
         if (DevHost is not null) await DevHost.DisposeAsync();
-        if (Azurite is not null) await Azurite.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_storage is not null) await _storage.DisposeAsync();
     }
 }
 
@@ -112,5 +107,47 @@ internal static class Eventually
             Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
             throw;
         }
+    }
+}
+
+/// <summary>
+/// Azurite from the repository's node_modules on free loopback ports over a fresh temporary data folder; disposing it
+/// stops Azurite and deletes the folder. Every test host that needs storage of its own starts one of these.
+/// </summary>
+public sealed class TemporaryStorage : IAsyncDisposable
+{
+    private readonly string _data;
+
+    private TemporaryStorage(string data, AzuriteProcess azurite)
+    {
+        _data = data;
+        Azurite = azurite;
+    }
+
+    public AzuriteProcess Azurite { get; private set; }
+
+    public string ConnectionString => Azurite.ConnectionString;
+
+    /// <param name="name">A word for the data folder's name, so a folder left behind says which tests made it.</param>
+    public static async Task<TemporaryStorage> StartAsync(string name)
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"rps-{name}-" + Guid.NewGuid().ToString("N")[..12]);
+        return new TemporaryStorage(data, await AzuriteProcess.StartAsync(new AzuriteOptions(StorageFixture.RepositoryRoot, data)));
+    }
+
+    /// <summary>Kills Azurite outright, as when storage goes away (it saves nothing on the way out).</summary>
+    public Task StopAsync() => Azurite.StopAsync(graceful: false);
+
+    /// <summary>Starts Azurite again on the same ports over the same data.</summary>
+    public async Task RestartAsync()
+    {
+        await Azurite.DisposeAsync();
+        Azurite = await AzuriteProcess.StartAsync(Azurite.Options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Azurite.DisposeAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

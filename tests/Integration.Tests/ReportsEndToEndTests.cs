@@ -46,20 +46,19 @@ public sealed class ReportsEndToEndTests : IAsyncLifetime
     private const int DataCutDay = 600;
     private static readonly DateTimeOffset DataCut = AllocationInstant.AddDays(DataCutDay);
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "rps-reports-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly FakeTimeProvider _time = new(AllocationInstant);
     private readonly DevelopmentSigningKey _key = DevelopmentSigningKey.Create();
-    private AzuriteProcess _azurite = null!;
+    private TemporaryStorage _storage = null!;
     private DevHostApplication _devHost = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(StorageFixture.RepositoryRoot, _data));
+        _storage = await TemporaryStorage.StartAsync("reports");
         _devHost = await DevHostApplication.StartAsync(new DevHostOptions
         {
             Port = 0,
-            Args = ["--AzureWebJobsStorage", _azurite.ConnectionString],
+            Args = ["--AzureWebJobsStorage", _storage.ConnectionString],
             MinimumLogLevel = LogLevel.Warning,
             SigningKey = _key,
             RunQueueTriggers = false,
@@ -73,8 +72,7 @@ public sealed class ReportsEndToEndTests : IAsyncLifetime
     {
         _http?.Dispose();
         if (_devHost is not null) await _devHost.DisposeAsync();
-        if (_azurite is not null) await _azurite.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_storage is not null) await _storage.DisposeAsync();
     }
 
     // HTTP, always with a development token (as StorageFixture.Request makes them) ---------------------------------

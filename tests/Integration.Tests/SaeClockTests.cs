@@ -27,19 +27,18 @@ public sealed class SaeClockTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2027, 3, 1, 2, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "rps-sae-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly FakeTimeProvider _time = new(Start);
-    private AzuriteProcess _azurite = null!;
+    private TemporaryStorage _storage = null!;
     private DevHostApplication _devHost = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(StorageFixture.RepositoryRoot, _data));
+        _storage = await TemporaryStorage.StartAsync("sae");
         _devHost = await DevHostApplication.StartAsync(new DevHostOptions
         {
             Port = 0,
-            Args = ["--AzureWebJobsStorage", _azurite.ConnectionString],
+            Args = ["--AzureWebJobsStorage", _storage.ConnectionString],
             MinimumLogLevel = LogLevel.Warning,
             RunQueueTriggers = false,
             ConfigureServices = services =>
@@ -63,8 +62,7 @@ public sealed class SaeClockTests : IAsyncLifetime
     {
         _http?.Dispose();
         if (_devHost is not null) await _devHost.DisposeAsync();
-        if (_azurite is not null) await _azurite.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_storage is not null) await _storage.DisposeAsync();
     }
 
     private static string SeriousAe(string awareAt) => $$"""
@@ -85,7 +83,7 @@ public sealed class SaeClockTests : IAsyncLifetime
 
     private async Task<List<JsonElement>> NotificationsAsync()
     {
-        var queue = new QueueClient(_azurite.ConnectionString, QueueNames.Notifications, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(_storage.ConnectionString, QueueNames.Notifications, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var messages = (await queue.PeekMessagesAsync(32)).Value;
         return messages.Select(m => JsonDocument.Parse(m.Body.ToString()).RootElement.Clone()).ToList();
     }

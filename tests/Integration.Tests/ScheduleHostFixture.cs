@@ -61,9 +61,9 @@ public sealed class ScheduleHostFixture : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 29, 1, 0, 0, TimeSpan.Zero);
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "rps-it-schedule-" + Guid.NewGuid().ToString("N")[..12]);
+    private TemporaryStorage _storage = null!;
 
-    public AzuriteProcess Azurite { get; private set; } = null!;
+    public AzuriteProcess Azurite => _storage.Azurite;
     public DevHostApplication DevHost { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public FakeTimeProvider Time { get; } = new(Start);
@@ -75,7 +75,7 @@ public sealed class ScheduleHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(StorageFixture.RepositoryRoot, _data));
+        _storage = await TemporaryStorage.StartAsync("it-schedule");
         var tables = new TableServiceClient(Azurite.ConnectionString);
         Participants = new TableParticipantRows(tables);
         var settings = HostSettings.Load(Path.Combine(AppContext.BaseDirectory, HostSettings.FileName));
@@ -113,7 +113,6 @@ public sealed class ScheduleHostFixture : IAsyncLifetime
     {
         Http?.Dispose();
         if (DevHost is not null) await DevHost.DisposeAsync();
-        if (Azurite is not null) await Azurite.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_storage is not null) await _storage.DisposeAsync();
     }
 }
