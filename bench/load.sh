@@ -29,7 +29,7 @@ stop() {
 trap stop EXIT
 
 # Azurite picks free ports itself (port 0) and says which; its data lives in the fresh folder only.
-node node_modules/azurite/dist/src/azurite.js \
+node ${AZURITE_NODE_FLAGS:-} node_modules/azurite/dist/src/azurite.js \
   --blobHost 127.0.0.1 --blobPort 0 --queueHost 127.0.0.1 --queuePort 0 --tableHost 127.0.0.1 --tablePort 0 \
   --location "$data/azurite" --skipApiVersionCheck --loose --silent --disableTelemetry >"$data/azurite.log" 2>&1 &
 azurite_pid=$!

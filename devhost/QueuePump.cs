@@ -28,6 +28,9 @@ public sealed class QueuePump(
     private readonly QueueClient _queue = rawQueues.GetQueueClient(queueName);
     private readonly QueueClient _poison = rawQueues.GetQueueClient(queueName + "-poison");
 
+    /// <summary>Whether the queue is known to exist: created once, as the host's listener does, and again after a failure.</summary>
+    private bool _queueExists;
+
     public string QueueName => queueName;
 
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -51,6 +54,7 @@ public sealed class QueuePump(
                 // Storage down or the queue gone: keep polling at the slowest pace until it is back.
                 logger.LogWarning(LogEvents.QueuePumpFailed, exception, "Receiving from {Queue} failed", queueName);
                 wait = options.MaxPollingInterval;
+                _queueExists = false; // storage may come back without it
             }
             try
             {
@@ -66,7 +70,11 @@ public sealed class QueuePump(
     /// <summary>Receives one batch and handles it to the end. Returns the number of messages received.</summary>
     public async Task<int> PumpOnceAsync(CancellationToken cancellationToken)
     {
-        await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        if (!_queueExists)
+        {
+            await _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _queueExists = true;
+        }
         var batch = (await _queue.ReceiveMessagesAsync(options.BatchSize, options.MessageLease, cancellationToken)).Value;
         await Task.WhenAll(batch.Select(message => HandleAsync(message, cancellationToken)));
         return batch.Length;

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 using RpsServerless.Bench.Load;
 
 // The devhost load benchmark. bench/load.sh builds Release, starts Azurite and the devhost, and runs:
@@ -121,6 +122,8 @@ namespace RpsServerless.Bench.Load
         public string LoadBefore { get; init; } = "";
         public string LoadSubmissions { get; init; } = "";
         public string LoadAllocations { get; init; } = "";
+        /// <summary>Seconds from the last allocation's answer until the queue handlers were done; null if not within the deadline.</summary>
+        public double? DrainedSeconds { get; init; }
     }
 
     public static class LoadBenchmark
@@ -222,6 +225,9 @@ namespace RpsServerless.Bench.Load
             await Task.WhenAll(polls);
             var loadAllocations = LoadAverage();
 
+            Console.Error.WriteLine("Waiting for the queue handlers to finish what the allocations left them…");
+            var drained = await DrainAsync(new QueueServiceClient(options.Storage), allocateClock, TimeSpan.FromSeconds(300));
+
             Console.Error.WriteLine($"Azurite conditional single-entity updates, {options.AllocationClients} writers, {options.BaselineSeconds} s (after)…");
             var (after, conflictsAfter) = await ConditionalUpdatesAsync(table, options.AllocationClients, TimeSpan.FromSeconds(options.BaselineSeconds), "after");
             await table.DeleteAsync();
@@ -261,6 +267,7 @@ namespace RpsServerless.Bench.Load
                 LoadBefore = loadBefore,
                 LoadSubmissions = loadSubmissions,
                 LoadAllocations = loadAllocations,
+                DrainedSeconds = drained,
             };
 
             var table_ = Report.Table(figures);
@@ -356,6 +363,27 @@ namespace RpsServerless.Bench.Load
             if (stored != updates)
                 throw new InvalidOperationException($"Conditional updates lost: {updates} succeeded but the counter is {stored}.");
             return (updates / seconds, conflicts);
+        }
+
+        /// <summary>
+        /// Seconds from the end of the allocations (<paramref name="allocations"/> stopped there) until queues
+        /// <c>participant-events</c> and <c>notifications</c> are empty: a message leaves its queue only once its handler
+        /// is done, so this is when every schedule rebuild and notification the burst queued had been handled.
+        /// </summary>
+        private static async Task<double?> DrainAsync(QueueServiceClient queues, Stopwatch allocations, TimeSpan deadline)
+        {
+            var ended = allocations.Elapsed;
+            var clock = Stopwatch.StartNew();
+            string[] names = ["participant-events", "notifications"];
+            while (clock.Elapsed < deadline)
+            {
+                var counts = await Task.WhenAll(names.Select(async name =>
+                    (await queues.GetQueueClient(name).GetPropertiesAsync()).Value.ApproximateMessagesCount));
+                if (counts.All(c => c == 0))
+                    return (allocations.Elapsed - ended).TotalSeconds;
+                await Task.Delay(200);
+            }
+            return null;
         }
 
         private static string LoadAverage()

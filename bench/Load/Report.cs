@@ -20,6 +20,7 @@ public static class Report
         rows.AppendLine($"| Azurite conditional updates of one entity, {f.AllocationClients} writers | {f.BaselineBefore:0.0}/s before, {f.BaselineAfter:0.0}/s after (412s: {f.BaselineConflictsBefore}, {f.BaselineConflictsAfter}) | | |");
         rows.AppendLine($"| allocations / conditional updates | **{f.AllocationRatio:0.00}** | ≥ {LoadBenchmark.TargetAllocationRatio:0.0} | {Verdict(f.AllocationRatio >= LoadBenchmark.TargetAllocationRatio && f.AllocateFailures == 0)} |");
         rows.AppendLine($"| allocation → schedule visible p50 / p95 | {f.ScheduleP50:0} / **{f.ScheduleP95:0}** ms ({f.ScheduleSamples} participants, {f.ScheduleTimeouts} not visible within 30 s) | p95 ≤ {LoadBenchmark.TargetScheduleP95:0} ms | {Verdict(f.ScheduleP95 <= LoadBenchmark.TargetScheduleP95 && f.ScheduleTimeouts == 0)} |");
+        rows.AppendLine($"| queue handlers done with the burst (`participant-events`, `notifications` empty) | {(f.DrainedSeconds is { } d ? $"{d:0.0} s after the last allocation" : "not within 300 s")} | | |");
         rows.AppendLine($"| devhost peak RSS (sampled VmRSS / VmHWM) | **{f.PeakRssMiB:0} MiB** / {f.HighWaterMiB:0} MiB (idle before load {f.IdleRssMiB:0} MiB) | ≤ {LoadBenchmark.TargetPeakRssMiB:0} MB | {Verdict(Math.Max(f.PeakRssMiB, f.HighWaterMiB) <= LoadBenchmark.TargetPeakRssMiB)} |");
         rows.Append($"| load average (1/5/15 min) | before {f.LoadBefore}; after submissions {f.LoadSubmissions}; after allocations {f.LoadAllocations} | | |");
         return rows.ToString();
@@ -44,8 +45,11 @@ public static class Report
         text.AppendLine("   latency of each 201 (send to body read);");
         text.AppendLine($"3. {o.Allocations} more eligible DDLPS screenings are submitted, then allocated by {o.AllocationClients} clients (`POST …/allocation`);");
         text.AppendLine("   after each 201 a separate task polls `GET /api/participants/{id}/schedule` every 50 ms until it lists visits;");
-        text.AppendLine($"4. around step 3, {o.BaselineSeconds} s before and {o.BaselineSeconds} s after, {o.AllocationClients} writers do `GetEntityAsync` + `UpdateEntityAsync(entity, etag)`");
-        text.AppendLine("   on one entity of a table in the same Azurite, re-reading on 412 (`Azure.Data.Tables`); the ratio uses the mean of the two;");
+        text.AppendLine("   then the queues `participant-events` and `notifications` are watched until empty (every schedule rebuild and");
+        text.AppendLine("   notification the burst queued handled);");
+        text.AppendLine($"4. around step 3, {o.BaselineSeconds} s before and {o.BaselineSeconds} s after (once the queues are empty), {o.AllocationClients} writers do");
+        text.AppendLine("   `GetEntityAsync` + `UpdateEntityAsync(entity, etag)` on one entity of a table in the same Azurite, re-reading on 412");
+        text.AppendLine("   (`Azure.Data.Tables`); the ratio uses the mean of the two;");
         text.AppendLine("5. throughout, `/proc/<devhost pid>/status` is read every 100 ms (VmRSS; VmHWM covers the process's whole life).");
         text.AppendLine();
         text.AppendLine($"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, commit `{o.Commit}`, Azurite {o.AzuriteVersion}, .NET {Environment.Version}, " +

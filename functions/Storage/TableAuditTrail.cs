@@ -36,6 +36,13 @@ public sealed class TableAuditTrail(
     private const int MaxBatch = 40;
 
     private readonly SemaphoreSlim _writerTurn = new(1, 1);
+
+    /// <summary>
+    /// The head as this instance last wrote it, with its ETag; used only in the writer's turn. The next batch chains
+    /// onto it without reading the head back; if another instance appended meanwhile, the ETag no longer matches and
+    /// the batch is chained again from a fresh read.
+    /// </summary>
+    private (AuditHead Head, ETag ETag)? _lastHead;
     private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _pending = new();
 
     private sealed record PendingAppend(AuditEntry Entry, string? EventKey)
@@ -84,17 +91,29 @@ public sealed class TableAuditTrail(
         {
             for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
-                // An event already recorded (by an earlier request, or earlier in this batch) answers with its record.
+                // The first attempt is optimistic: it reads nothing, chaining onto the head this instance last wrote and
+                // taking every event as new. An event recorded already (a retried request's) makes the transaction fail
+                // on its event key, as does a head moved by another instance; every later attempt reads both first.
+                var optimistic = attempt == 1 && _lastHead is not null;
                 var recorded = new Dictionary<string, AuditRecord>(StringComparer.Ordinal);
-                foreach (var key in batch.Select(p => p.EventKey).OfType<string>().Distinct(StringComparer.Ordinal))
-                    if (await FindEventAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
-                        recorded[key] = existing;
+                if (!optimistic)
+                    foreach (var key in batch.Select(p => p.EventKey).OfType<string>().Distinct(StringComparer.Ordinal))
+                        if (await FindEventAsync(key, cancellationToken).ConfigureAwait(false) is { } existing)
+                            recorded[key] = existing;
 
-                var head = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, HeadRow, cancellationToken: cancellationToken)
-                    .ConfigureAwait(false);
-                var current = head.HasValue
-                    ? new AuditHead(head.Value!.GetInt64("Sequence") ?? 0, head.Value.GetString("Hash") ?? AuditChain.GenesisHash)
-                    : AuditHead.Empty;
+                (AuditHead Head, ETag ETag)? stored;
+                if (optimistic)
+                    stored = _lastHead;
+                else
+                {
+                    var head = await Table.GetEntityIfExistsAsync<TableEntity>(Partition, HeadRow, cancellationToken: cancellationToken)
+                        .ConfigureAwait(false);
+                    stored = head.HasValue
+                        ? (new AuditHead(head.Value!.GetInt64("Sequence") ?? 0, head.Value.GetString("Hash") ?? AuditChain.GenesisHash), head.Value.ETag)
+                        : null;
+                }
+                _lastHead = null;
+                var current = stored?.Head ?? AuditHead.Empty;
 
                 var records = new List<(PendingAppend Pending, AuditRecord Record, bool IsNew)>();
                 var actions = new List<TableTransactionAction>();
@@ -120,16 +139,19 @@ public sealed class TableAuditTrail(
                 if (actions.Count > 0)
                 {
                     var newHead = new TableEntity(Partition, HeadRow) { ["Sequence"] = current.Sequence, ["Hash"] = current.Hash };
-                    actions.Insert(0, head.HasValue
-                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, head.Value!.ETag)
+                    actions.Insert(0, stored is { } before
+                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, before.ETag)
                         : new TableTransactionAction(TableTransactionActionType.Add, newHead));
                     try
                     {
-                        await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                        var responses = await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+                        if (responses.Value[0].Headers.ETag is { } written)
+                            _lastHead = (current, written);
                     }
                     catch (TableTransactionFailedException exception) when (exception.Status is 409 or 412)
                     {
-                        // Another instance moved the head first (or wrote one of these events): read again.
+                        // Another instance moved the head first, or one of these events is recorded already: read again.
+                        if (optimistic) continue;
                         // Information, not Debug: operations alert on sustained contention (docs/operations.md).
                         logger.LogInformation(LogEvents.AuditAppendContended, "Audit append contended on attempt {Attempt}", attempt);
                         await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + 5 * Math.Min(attempt, 10))),
@@ -137,6 +159,8 @@ public sealed class TableAuditTrail(
                         continue;
                     }
                 }
+                else if (stored is { } unchanged)
+                    _lastHead = unchanged; // nothing appended: the head read is still the head
 
                 foreach (var (pending, record, isNew) in records)
                 {

@@ -58,6 +58,13 @@ public sealed class AllocateScreening(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(250);
 
     private readonly SemaphoreSlim _commitTurn = new(1, 1);
+
+    /// <summary>
+    /// The state as this instance last committed it, with its version; read and written only in the commit turn. The
+    /// next allocation starts from it instead of reading the state back: if another instance committed meanwhile, the
+    /// version no longer matches, nothing is written, and the state is read afresh.
+    /// </summary>
+    private LoadedAllocationState? _lastCommitted;
     public static readonly TimeSpan RetryAfterContended = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RetryAfterNoSeed = TimeSpan.FromSeconds(60);
 
@@ -95,14 +102,16 @@ public sealed class AllocateScreening(
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             StoredAllocation allocation;
-            AllocationCommitResult committed;
+            LoadedAllocationState? committed;
+            bool fromMemory;
             // One commit at a time in this instance: concurrent requests here would only collide on the state row's
             // ETag and back off, so they take turns instead (read → decide → commit is a few milliseconds). Across
             // instances the ETag check still decides, and the loser reloads as before.
             await _commitTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var loaded = await allocations.LoadStateAsync(cancellationToken).ConfigureAwait(false);
+                fromMemory = _lastCommitted is not null;
+                var loaded = _lastCommitted ?? await allocations.LoadStateAsync(cancellationToken).ConfigureAwait(false);
                 var request = new AllocationRequest(screeningId, screening.SiteId, screening.Evaluation.Derived.Stratum, actor, requestId,
                     time.GetUtcNow(), assignment);
                 var outcome = Allocator.Allocate(protocol, loaded.State, request, seed);
@@ -121,13 +130,19 @@ public sealed class AllocateScreening(
                 allocation = new StoredAllocation(participantId, allocated.Record);
 
                 committed = await allocations.CommitAsync(loaded, allocated.State, allocation, cancellationToken).ConfigureAwait(false);
+                _lastCommitted = committed;
+            }
+            catch
+            {
+                _lastCommitted = null; // storage failed mid-commit: whether it was written is unknown until read
+                throw;
             }
             finally
             {
                 _commitTurn.Release();
             }
 
-            if (committed == AllocationCommitResult.Committed)
+            if (committed is not null)
             {
                 using var participantScope = logger.BeginParticipant(allocation.ParticipantId);
                 logger.LogInformation(LogEvents.AllocationCommitted,
@@ -143,7 +158,10 @@ public sealed class AllocateScreening(
             if (winner is not null)
                 return await ReturnExistingAsync(caller, winner, cancellationToken).ConfigureAwait(false);
             logger.LogDebug(LogEvents.AllocationStateChanged, "Allocation state changed under attempt {Attempt}; reloading", attempt);
-            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            // A state remembered from this instance's last commit was merely stale (another instance committed since):
+            // read it afresh at once. A state just read was overtaken by a racing commit: back off first.
+            if (!fromMemory)
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
         }
 
         logger.LogWarning(LogEvents.AllocationContended, "Allocation gave up after {Attempts} contended attempts; nothing written", MaxAttempts);

@@ -93,9 +93,10 @@ public sealed class RebuildSchedule(
         // (2) The reminders themselves.
         DateOnly? earliestPending = null;
         var scheduled = 0;
+        var outcomes = await reminders.EnsureAllAsync(toEnsure.Values, now, cancellationToken).ConfigureAwait(false);
         foreach (var reminder in toEnsure.Values.OrderBy(r => r.DueAt))
         {
-            var ensured = await reminders.EnsureAsync(reminder, now, cancellationToken).ConfigureAwait(false);
+            var ensured = outcomes[reminder.ReminderId];
             if (ensured is ReminderEnsured.Added or ReminderEnsured.Reactivated or ReminderEnsured.Updated)
             {
                 scheduled++;

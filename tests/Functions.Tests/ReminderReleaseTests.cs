@@ -30,6 +30,30 @@ public class ReminderReleaseTests
     }
 
     [Fact]
+    public async Task TheSchedule_ShowsWhatWasReleased_ReadingOnlyTheRemindersTheTimerMayHaveTaken()
+    {
+        var h = await BuiltAsync();
+        h.AdvanceTo(new DateOnly(2026, 12, 6));
+        await h.RunTimerAsync();
+        h.Reminders.StatusReads.Clear();
+
+        var request = TestHttp.Get($"/api/participants/{ParticipantId}/schedule");
+        var written = await TestHttp.ExecuteAsync(await h.ScheduleFunctions.GetSchedule(request, ParticipantId, CancellationToken.None), request);
+
+        Assert.Equal(200, written.Status);
+        var shown = written.Json.GetProperty("reminders").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("reminderId").GetString()!, r => r.GetProperty("status").GetString());
+        Assert.Equal("queued", shown["rem_NATARS-PKUIH-0007.C1D1.visit_due.20261206T0000Z"]);
+        Assert.All(shown.Where(r => r.Key != "rem_NATARS-PKUIH-0007.C1D1.visit_due.20261206T0000Z"), r => Assert.Equal("pending", r.Value));
+        // Read: the reminders due by now plus the clock margin (a day) — not the dozens due in later years.
+        var now = h.Time.GetUtcNow();
+        var expected = h.Reminders.Rows.Values.Where(r => r.Reminder.DueAt <= now.AddDays(1)).Select(r => r.Reminder.ReminderId).Order();
+        Assert.Equal(expected, h.Reminders.StatusReads.Order());
+        Assert.Contains("rem_NATARS-PKUIH-0007.C1D1.visit_due.20261206T0000Z", h.Reminders.StatusReads);
+        Assert.True(shown.Count > h.Reminders.StatusReads.Count * 5, $"{h.Reminders.StatusReads.Count} of {shown.Count} read");
+    }
+
+    [Fact]
     public async Task EachDueReminder_IsReleasedOnce_AcrossRuns()
     {
         var h = await BuiltAsync();

@@ -126,6 +126,15 @@ internal sealed class InMemoryReminderStore : IReminderStore
         }
     }
 
+    public async Task<IReadOnlyDictionary<string, ReminderEnsured>> EnsureAllAsync(IReadOnlyCollection<Reminder> reminders, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var outcomes = new Dictionary<string, ReminderEnsured>(StringComparer.Ordinal);
+        foreach (var reminder in reminders)
+            outcomes[reminder.ReminderId] = await EnsureAsync(reminder, now, cancellationToken);
+        return outcomes;
+    }
+
     public Task<ReminderCancelled> CancelAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -141,11 +150,17 @@ internal sealed class InMemoryReminderStore : IReminderStore
         }
     }
 
+    /// <summary>The ids of every reminder whose status was asked for, in order.</summary>
+    public List<string> StatusReads { get; } = [];
+
     public Task<IReadOnlyDictionary<string, ReminderStatus>> StatusesAsync(IReadOnlyCollection<Reminder> reminders, CancellationToken cancellationToken)
     {
         lock (_gate)
+        {
+            StatusReads.AddRange(reminders.Select(r => r.ReminderId));
             return Task.FromResult<IReadOnlyDictionary<string, ReminderStatus>>(reminders
                 .Where(r => Rows.ContainsKey(r.ReminderId)).ToDictionary(r => r.ReminderId, r => Rows[r.ReminderId].Status));
+        }
     }
 
     public Task KeepReleasableAsync(DateOnly bucket, DateTimeOffset now, CancellationToken cancellationToken)

@@ -89,6 +89,30 @@ public class AuditTrailTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task AnInstanceWhoseRememberedHeadIsStale_ChainsAfterTheOtherInstancesRecords()
+    {
+        // Each instance remembers the head it last wrote and chains its next record onto it without a read. After the
+        // other instance has appended, that memory is stale: the ETag check must refuse it and the record go after theirs.
+        var first = ActivatorUtilities.CreateInstance<TableAuditTrail>(storage.DevHost.Services);
+        var second = ActivatorUtilities.CreateInstance<TableAuditTrail>(storage.DevHost.Services);
+        Task<AuditRecord> Append(IAuditTrail trail, string id) =>
+            trail.RecordAsync(Actor, new AuditChange(AuditActions.ScreeningCreated, "screening", id) { SiteId = "PKUIH" }, CancellationToken.None);
+
+        var a = await Append(first, "scr_stale_a");
+        var b = await Append(second, "scr_stale_b");
+        var c = await Append(second, "scr_stale_c");
+        var d = await Append(first, "scr_stale_d");
+
+        // (Other work of the devhost may append in between, so the sequences are ordered, not necessarily adjacent.)
+        Assert.True(a.Sequence < b.Sequence && b.Sequence < c.Sequence && c.Sequence < d.Sequence);
+        var head = await Trail.ReadHeadAsync(CancellationToken.None);
+        var chain = await Trail.ReadChainAsync(head.Sequence, CancellationToken.None).ToListAsync();
+        Assert.True(AuditChain.Verify(chain, head).IsIntact);
+        Assert.Equal(chain.Single(r => r.Sequence == d.Sequence - 1).Hash, d.PreviousHash);
+        Assert.Equal(d.Hash, chain.Single(r => r.Sequence == d.Sequence).Hash);
+    }
+
+    [Fact]
     public async Task SameEventKey_IsRecordedOnce()
     {
         var key = "screening.created:scr_once_" + Guid.NewGuid().ToString("N");

@@ -36,7 +36,7 @@ public class ScheduleEndToEndTests(ScheduleHostFixture host) : IClassFixture<Sch
     {
         var rows = new Dictionary<string, (string, string)>();
         await foreach (var row in Table(TableNames.Reminders).QueryAsync<TableEntity>($"ParticipantId eq '{participantId}'"))
-            rows[row.RowKey] = (row.GetString("Status")!, row.ETag.ToString());
+            rows[row.RowKey[(row.RowKey.IndexOf('|') + 1)..]] = (row.GetString("Status")!, row.ETag.ToString()); // RowKey: yyyyMMdd|reminder id
         return rows;
     }
 

@@ -12,17 +12,6 @@ public sealed record StoredAllocation(string ParticipantId, AllocationRecord Rec
 /// <summary>The allocation state as loaded, with the version token the commit must still match (null: no state row yet).</summary>
 public sealed record LoadedAllocationState(AllocationState State, string? ETag);
 
-/// <summary>What a commit did.</summary>
-public enum AllocationCommitResult
-{
-    /// <summary>The state and the record were written together.</summary>
-    Committed,
-
-    /// <summary>Nothing was written: the state changed since it was loaded, or the screening's record exists already.
-    /// The caller looks for the screening's record, and reloads and retries if there is none.</summary>
-    Conflict,
-}
-
 /// <summary>
 /// The allocation partition (table <c>Allocations</c>, one PartitionKey): the allocation state, one record per
 /// allocated screening, and a "pending" marker per allocation whose follow-up steps (participant row, messages) are
@@ -38,7 +27,10 @@ public interface IAllocationStore
     /// One transaction: replace the state if its version is still <paramref name="before"/>'s (insert it when there was
     /// none), insert the record keyed by screening id, insert the pending marker. All or nothing.
     /// </summary>
-    Task<AllocationCommitResult> CommitAsync(LoadedAllocationState before, AllocationState after, StoredAllocation allocation,
+    /// <returns>The state as now stored, with its new version (what the next commit must match); null when nothing was
+    /// written: the state changed since it was loaded, or the screening's record exists already. The caller then looks
+    /// for the screening's record, and reloads and retries if there is none.</returns>
+    Task<LoadedAllocationState?> CommitAsync(LoadedAllocationState before, AllocationState after, StoredAllocation allocation,
         CancellationToken cancellationToken);
 
     /// <summary>Whether the allocation's follow-up steps may still be incomplete.</summary>

@@ -52,7 +52,7 @@ public sealed class TableAllocationStore(TableServiceClient tables, StorageProvi
             : null;
     }
 
-    public async Task<AllocationCommitResult> CommitAsync(LoadedAllocationState before, AllocationState after,
+    public async Task<LoadedAllocationState?> CommitAsync(LoadedAllocationState before, AllocationState after,
         StoredAllocation allocation, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
@@ -94,13 +94,15 @@ public sealed class TableAllocationStore(TableServiceClient tables, StorageProvi
         ];
         try
         {
-            await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return AllocationCommitResult.Committed;
+            var responses = await Table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            var version = responses.Value[0].Headers.ETag?.ToString()
+                          ?? throw new InvalidOperationException("The allocation state came back without an ETag.");
+            return new LoadedAllocationState(after, version);
         }
         catch (RequestFailedException exception) when (exception.Status is 409 or 412)
         {
             // 412: the state's ETag no longer matches; 409: the state row appeared, or this screening's record exists.
-            return AllocationCommitResult.Conflict;
+            return null;
         }
     }
 

@@ -40,13 +40,17 @@ public enum ReminderCancelled
 public sealed record ReleaseCursor(DateOnly Bucket, string ETag);
 
 /// <summary>
-/// Table <c>Reminders</c>: PartitionKey = the UTC due date (<c>yyyyMMdd</c>), RowKey = reminder id, so the timer
-/// reads only the partitions that are due; plus one cursor row that says from which partition on to read.
+/// Table <c>Reminders</c>, bucketed by UTC due date (<see cref="ReminderBuckets"/>), so the timer reads only the
+/// buckets that are due; plus one cursor row that says from which bucket on to read.
 /// </summary>
 public interface IReminderStore
 {
     /// <summary>Makes the row exist and be pending with this content, unless it was already released.</summary>
     Task<ReminderEnsured> EnsureAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary><see cref="EnsureAsync"/> for each reminder, in as few storage requests as the layout allows.</summary>
+    Task<IReadOnlyDictionary<string, ReminderEnsured>> EnsureAllAsync(IReadOnlyCollection<Reminder> reminders, DateTimeOffset now,
+        CancellationToken cancellationToken);
 
     /// <summary>Cancels the row if it is still pending. Never deletes.</summary>
     Task<ReminderCancelled> CancelAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken);
@@ -76,10 +80,34 @@ public interface IReminderStore
     Task MarkSentAsync(string reminderId, DateTimeOffset dueAt, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Where a reminder is stored: its bucket is its UTC due date; PartitionKey = the bucket's year (<c>yyyy</c>), RowKey =
+/// <c>yyyyMMdd|</c> + reminder id. A day's bucket is then one RowKey range of one partition (what the timer reads), and
+/// the reminders a participant's schedule adds — about 45 over five years of follow-up — fall into a handful of
+/// partitions, so a rebuild inserts them in one entity-group transaction per year instead of one request each.
+/// </summary>
 public static class ReminderBuckets
 {
+    /// <summary>
+    /// How far ahead of this host's clock the release timer's host may run. The timer takes a reminder only once it is
+    /// due by its own clock, so a reminder due later than now + this margin is still pending, wherever it is read.
+    /// </summary>
+    public static readonly TimeSpan ClockMargin = TimeSpan.FromDays(1);
+
+    /// <summary>Whether the release timer may already have taken a reminder due at <paramref name="dueAt"/>.</summary>
+    public static bool MayBeReleased(DateTimeOffset dueAt, DateTimeOffset now) => dueAt <= now + ClockMargin;
+
     /// <summary>The due-date partition of an instant: its UTC calendar date.</summary>
     public static DateOnly Of(DateTimeOffset dueAt) => DateOnly.FromDateTime(dueAt.UtcDateTime);
 
     public static string Key(DateOnly bucket) => bucket.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string PartitionKey(DateOnly bucket) => bucket.Year.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string RowKey(DateOnly bucket, string reminderId) => Key(bucket) + RowSeparator + reminderId;
+
+    /// <summary>The RowKey range of one day's bucket: from <c>yyyyMMdd|</c> up to, not including, <c>yyyyMMdd}</c>.</summary>
+    public static (string From, string Before) RowRange(DateOnly bucket) => (Key(bucket) + RowSeparator, Key(bucket) + '}');
+
+    private const char RowSeparator = '|'; // '}' is the next character: the exclusive end of a day's range
 }

@@ -5,14 +5,17 @@ using RpsServerless.Core.Scheduling;
 namespace RpsServerless.Functions.Storage.Scheduling;
 
 /// <summary>
-/// Table <c>Reminders</c>: PartitionKey = UTC due date <c>yyyyMMdd</c>, RowKey = reminder id, column <c>Status</c>
-/// (pending | queued | sent | cancelled). Rows are never deleted: a cancelled reminder stays as the record of what was
+/// Table <c>Reminders</c>: PartitionKey = UTC due year, RowKey = UTC due date <c>yyyyMMdd|</c> + reminder id
+/// (<see cref="ReminderBuckets"/>), column <c>Status</c> (pending | queued | sent | cancelled). Rows are never deleted: a cancelled reminder stays as the record of what was
 /// planned. Every status change is ETag-checked. The release cursor is the row <c>cursor</c>/<c>release</c>.
 /// </summary>
 public sealed class TableReminderStore(TableServiceClient tables, StorageProvisioner provisioner, TimeProvider time) : IReminderStore
 {
     internal const string CursorPartition = "cursor";
     internal const string CursorRow = "release";
+
+    /// <summary>Operations one entity-group transaction may hold.</summary>
+    private const int TransactionLimit = 100;
 
     /// <summary>Point reads in flight at once when a schedule asks for its reminders' statuses.</summary>
     private const int ParallelReads = 16;
@@ -22,18 +25,17 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
     public async Task<ReminderEnsured> EnsureAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var partition = ReminderBuckets.Key(ReminderBuckets.Of(reminder.DueAt));
+        var (partition, rowKey) = Keys(reminder.DueAt, reminder.ReminderId);
         for (var attempt = 0; ; attempt++)
         {
-            var existing = await FindAsync(partition, reminder.ReminderId, cancellationToken).ConfigureAwait(false);
+            // The first attempt inserts without reading: nearly every reminder a rebuild ensures is new (a moved visit's
+            // reminders have new ids), so that is one request; a row that exists answers 409 and is read and reconciled.
+            var existing = attempt == 0 ? null : await FindAsync(partition, rowKey, cancellationToken).ConfigureAwait(false);
             try
             {
                 if (existing is null)
                 {
-                    var row = ReminderRows.Write(new TableEntity(partition, reminder.ReminderId), reminder);
-                    row["Status"] = Status(ReminderStatus.Pending);
-                    row["ScheduledAt"] = now;
-                    await Table.AddEntityAsync(row, cancellationToken).ConfigureAwait(false);
+                    await Table.AddEntityAsync(NewRow(reminder, now), cancellationToken).ConfigureAwait(false);
                     return ReminderEnsured.Added;
                 }
 
@@ -42,7 +44,7 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
                 var same = ReminderRows.Read(existing, reminder.ReminderId) == reminder;
                 if (status == ReminderStatus.Pending && same) return ReminderEnsured.Unchanged;
 
-                var update = ReminderRows.Write(new TableEntity(partition, reminder.ReminderId), reminder);
+                var update = ReminderRows.Write(new TableEntity(partition, rowKey), reminder);
                 update["Status"] = Status(ReminderStatus.Pending);
                 if (status == ReminderStatus.Cancelled) update["ReactivatedAt"] = now;
                 await Table.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
@@ -50,18 +52,56 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
             }
             catch (RequestFailedException exception) when (exception.Status is 409 or 412 && attempt < 5)
             {
-                // Someone wrote the row in between (the timer releasing it, another rebuild): look again.
+                // The row exists, or someone wrote it in between (the timer releasing it, another rebuild): look again.
             }
         }
+    }
+
+    /// <summary>
+    /// Inserts the reminders of each partition together, up to 100 per entity-group transaction: a new schedule's
+    /// reminders are all absent, so that is a request per year of follow-up. A transaction refused because one of its
+    /// rows exists (a rebuild after a change, or one that stopped half-way) wrote nothing; its reminders are then
+    /// ensured one by one.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ReminderEnsured>> EnsureAllAsync(IReadOnlyCollection<Reminder> reminders,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var outcomes = new Dictionary<string, ReminderEnsured>(StringComparer.Ordinal);
+        var groups = reminders
+            .DistinctBy(r => r.ReminderId, StringComparer.Ordinal)
+            .GroupBy(r => ReminderBuckets.PartitionKey(ReminderBuckets.Of(r.DueAt)), StringComparer.Ordinal)
+            .SelectMany(partition => partition.Chunk(TransactionLimit));
+        foreach (var group in groups)
+        {
+            if (group.Length > 1)
+            {
+                try
+                {
+                    await Table.SubmitTransactionAsync(
+                        group.Select(r => new TableTransactionAction(TableTransactionActionType.Add, NewRow(r, now))), cancellationToken)
+                        .ConfigureAwait(false);
+                    foreach (var reminder in group) outcomes[reminder.ReminderId] = ReminderEnsured.Added;
+                    continue;
+                }
+                catch (TableTransactionFailedException exception) when (exception.Status == 409)
+                {
+                    // Some row exists: nothing of this transaction was written; reconcile each below.
+                }
+            }
+            foreach (var reminder in group)
+                outcomes[reminder.ReminderId] = await EnsureAsync(reminder, now, cancellationToken).ConfigureAwait(false);
+        }
+        return outcomes;
     }
 
     public async Task<ReminderCancelled> CancelAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var partition = ReminderBuckets.Key(ReminderBuckets.Of(reminder.DueAt));
+        var (partition, rowKey) = Keys(reminder.DueAt, reminder.ReminderId);
         for (var attempt = 0; ; attempt++)
         {
-            var existing = await FindAsync(partition, reminder.ReminderId, cancellationToken).ConfigureAwait(false);
+            var existing = await FindAsync(partition, rowKey, cancellationToken).ConfigureAwait(false);
             if (existing is null) return ReminderCancelled.Missing;
             switch (ReadStatus(existing))
             {
@@ -70,7 +110,7 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
             }
             try
             {
-                var update = new TableEntity(partition, reminder.ReminderId)
+                var update = new TableEntity(partition, rowKey)
                 {
                     ["Status"] = Status(ReminderStatus.Cancelled),
                     ["CancelledAt"] = now,
@@ -93,8 +133,8 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
         await Parallel.ForEachAsync(reminders, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
             async (reminder, ct) =>
             {
-                var row = await FindAsync(ReminderBuckets.Key(ReminderBuckets.Of(reminder.DueAt)), reminder.ReminderId, ct, ["Status"])
-                    .ConfigureAwait(false);
+                var (partition, rowKey) = Keys(reminder.DueAt, reminder.ReminderId);
+                var row = await FindAsync(partition, rowKey, ct, ["Status"]).ConfigureAwait(false);
                 if (row is not null) statuses[reminder.ReminderId] = ReadStatus(row);
             }).ConfigureAwait(false);
         return statuses;
@@ -103,8 +143,8 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
     public async Task KeepReleasableAsync(DateOnly bucket, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        // A day of margin: the timer may run on a host whose clock is a little ahead.
-        var isDue = bucket <= ReminderBuckets.Of(now).AddDays(1);
+        // With the margin: the timer may run on a host whose clock is a little ahead.
+        var isDue = bucket <= ReminderBuckets.Of(now + ReminderBuckets.ClockMargin);
         for (var attempt = 0; ; attempt++)
         {
             var cursor = await ReadCursorAsync(cancellationToken).ConfigureAwait(false);
@@ -138,17 +178,20 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
     public async Task<IReadOnlyList<StoredReminder>> PendingAsync(DateOnly bucket, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var filter = $"PartitionKey eq {TableKeys.Literal(ReminderBuckets.Key(bucket))} and Status eq {TableKeys.Literal(Status(ReminderStatus.Pending))}";
+        var (from, before) = ReminderBuckets.RowRange(bucket);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {ReminderBuckets.PartitionKey(bucket)} and RowKey ge {from} and RowKey lt {before} and Status eq {Status(ReminderStatus.Pending)}");
         var pending = new List<StoredReminder>();
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            pending.Add(new StoredReminder(ReminderRows.Read(row, row.RowKey), ReminderStatus.Pending, row.ETag.ToString()));
+            pending.Add(new StoredReminder(ReminderRows.Read(row, row.RowKey[from.Length..]), ReminderStatus.Pending, row.ETag.ToString()));
         return pending;
     }
 
     public async Task<bool> TryMarkQueuedAsync(StoredReminder reminder, string notificationId, DateTimeOffset at,
         CancellationToken cancellationToken)
     {
-        var update = new TableEntity(ReminderBuckets.Key(ReminderBuckets.Of(reminder.Reminder.DueAt)), reminder.Reminder.ReminderId)
+        var (partition, rowKey) = Keys(reminder.Reminder.DueAt, reminder.Reminder.ReminderId);
+        var update = new TableEntity(partition, rowKey)
         {
             ["Status"] = Status(ReminderStatus.Queued),
             ["NotificationId"] = notificationId,
@@ -182,14 +225,14 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
     public async Task MarkSentAsync(string reminderId, DateTimeOffset dueAt, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var partition = ReminderBuckets.Key(ReminderBuckets.Of(dueAt));
+        var (partition, rowKey) = Keys(dueAt, reminderId);
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var existing = await FindAsync(partition, reminderId, cancellationToken).ConfigureAwait(false);
+            var existing = await FindAsync(partition, rowKey, cancellationToken).ConfigureAwait(false);
             if (existing is null || ReadStatus(existing) != ReminderStatus.Queued) return;
             try
             {
-                var update = new TableEntity(partition, reminderId) { ["Status"] = Status(ReminderStatus.Sent), ["SentAt"] = at };
+                var update = new TableEntity(partition, rowKey) { ["Status"] = Status(ReminderStatus.Sent), ["SentAt"] = at };
                 await Table.UpdateEntityAsync(update, existing.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -197,6 +240,21 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
             {
             }
         }
+    }
+
+    private static (string Partition, string RowKey) Keys(DateTimeOffset dueAt, string reminderId)
+    {
+        var bucket = ReminderBuckets.Of(dueAt);
+        return (ReminderBuckets.PartitionKey(bucket), ReminderBuckets.RowKey(bucket, reminderId));
+    }
+
+    private static TableEntity NewRow(Reminder reminder, DateTimeOffset now)
+    {
+        var (partition, rowKey) = Keys(reminder.DueAt, reminder.ReminderId);
+        var row = ReminderRows.Write(new TableEntity(partition, rowKey), reminder);
+        row["Status"] = Status(ReminderStatus.Pending);
+        row["ScheduledAt"] = now;
+        return row;
     }
 
     private static TableEntity CursorEntity(DateOnly bucket, DateTimeOffset at) =>

@@ -168,6 +168,29 @@ public class AllocationFunctionTests
     }
 
     [Fact]
+    public async Task AnInstanceAllocatesFromTheStateItLastCommitted_AndReadsItAfreshOnceAnotherInstanceCommitted()
+    {
+        using var harness = new AllocationHarness();
+        var screenings = new List<string>();
+        for (var i = 0; i < 5; i++) screenings.Add(await harness.SubmitEligibleAsync());
+
+        var first = await harness.AllocateAsync(screenings[0]);
+        var second = await harness.AllocateAsync(screenings[1]);
+        Assert.Equal(1, harness.Allocations.Loads); // the second started from the state the first committed
+        var theirs = await harness.AllocateFromAnotherInstanceAsync(screenings[2]);
+        var third = await harness.AllocateAsync(screenings[3]);
+        var fourth = await harness.AllocateAsync(screenings[4]);
+
+        // The remembered state was stale once: refused by its version, read afresh, nothing taken twice.
+        Assert.Equal(1, harness.Allocations.Conflicts);
+        Assert.Equal(3, harness.Allocations.Loads); // the other instance's first read, and this one's after the refusal
+        Assert.Equal([1, 2, 3, 4, 5], new[] { first, second, theirs, third, fourth }.Select(w => w.Json.GetProperty("allocationNumber").GetInt32()));
+        Assert.Equal(["NATARS-PKUIH-0001", "NATARS-PKUIH-0002", "NATARS-PKUIH-0003", "NATARS-PKUIH-0004", "NATARS-PKUIH-0005"],
+            new[] { first, second, theirs, third, fourth }.Select(w => w.Json.GetProperty("participantId").GetString()));
+        Assert.Equal(6, harness.Allocations.State.NextAllocationNumber);
+    }
+
+    [Fact]
     public async Task TheSameScreeningCommittedByAnotherRequestFirst_Is200WithThatAllocation()
     {
         using var harness = new AllocationHarness();

@@ -66,6 +66,7 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
     public Func<Task>? BeforeCommit { get; set; }
     public Exception? FailCommitWith { get; set; }
     public int Commits { get; private set; }
+    public int Loads { get; private set; }
     public int Conflicts { get; private set; }
 
     public AllocationState State { get { lock (_gate) return _state; } }
@@ -75,7 +76,10 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
     public Task<LoadedAllocationState> LoadStateAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
+        {
+            Loads++;
             return Task.FromResult(new LoadedAllocationState(_state, _version == 0 ? null : _version.ToString()));
+        }
     }
 
     public Task<StoredAllocation?> FindAsync(string screeningId, CancellationToken cancellationToken)
@@ -83,7 +87,7 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
         lock (_gate) return Task.FromResult(_records.GetValueOrDefault(screeningId));
     }
 
-    public async Task<AllocationCommitResult> CommitAsync(LoadedAllocationState before, AllocationState after, StoredAllocation allocation,
+    public async Task<LoadedAllocationState?> CommitAsync(LoadedAllocationState before, AllocationState after, StoredAllocation allocation,
         CancellationToken cancellationToken)
     {
         if (BeforeCommit is { } hook)
@@ -99,14 +103,14 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
             if (current != before.ETag || _records.ContainsKey(allocation.ScreeningId))
             {
                 Conflicts++;
-                return AllocationCommitResult.Conflict;
+                return null;
             }
             _state = after;
             _version++;
             _records.Add(allocation.ScreeningId, allocation);
             _pending.Add(allocation.ScreeningId, allocation.Allocation.AllocatedAt);
             Commits++;
-            return AllocationCommitResult.Committed;
+            return new LoadedAllocationState(after, _version.ToString());
         }
     }
 
