@@ -5,6 +5,8 @@
 #   bench/load.sh [--seconds 20] [--allocations 400] [--allocation-clients 8] [--clients 32] [--no-doc] …
 # Builds Release, starts its own Azurite (node_modules, fresh data folder, free loopback ports) and devhost (free
 # port), and stops both on exit. Traffic goes to 127.0.0.1 only; every loop in bench/Load is bounded in count and time.
+# AZURITE_NODE_FLAGS passes options to Azurite's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the
+# emulator's one thread spends its time (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
