@@ -36,6 +36,7 @@ public sealed class TableAuditTrail(
     private const int MaxBatch = 40;
 
     private readonly SemaphoreSlim _writerTurn = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _pending = new();
 
     /// <summary>
     /// The head as this instance last wrote it, with its ETag; used only in the writer's turn. The next batch chains
@@ -43,7 +44,6 @@ public sealed class TableAuditTrail(
     /// the batch is chained again from a fresh read.
     /// </summary>
     private (AuditHead Head, ETag ETag)? _lastHead;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingAppend> _pending = new();
 
     private sealed record PendingAppend(AuditEntry Entry, string? EventKey)
     {
