@@ -119,6 +119,7 @@ public sealed class SurvivalCommandTests : IDisposable
     [InlineData(Header + "1,A,PFS,5,2\n", 2, "CNSR '2' is neither 0")]
     [InlineData(Header + "1,A,PFS,5,\n", 2, "CNSR '' is neither 0")]
     [InlineData(Header + "1,A,PFS,5,0\n2,B,OS,5,0\n", 3, "PARAMCD 'OS' differs from 'PFS' on line 2")]
+    [InlineData(Header + "1,A,PFS,5,0\n2,B,PFS,7,1\n1,B,PFS,9,0\n", 4, "USUBJID '1' has a second 'PFS' row (the first is on line 2)")]
     [InlineData(Header + "1,,PFS,5,0\n", 2, "ARM is empty")]
     [InlineData(Header + ",A,PFS,5,0\n", 2, "USUBJID is empty")]
     [InlineData(Header + "1,A,,5,0\n", 2, "PARAMCD is empty")]

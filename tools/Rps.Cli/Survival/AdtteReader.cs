@@ -12,8 +12,9 @@ internal sealed record AdtteProblem(int Line, string Reason);
 
 /// <summary>
 /// Reads the time-to-event rows of an ADTTE CSV (tools.md, <c>rps survival</c>): a header naming at least USUBJID, ARM,
-/// PARAMCD, AVAL and CNSR in any order, then one row per subject and parameter. The first bad row stops the reading:
-/// an analysis over the rows that happened to be valid would print numbers nobody can check.
+/// PARAMCD, AVAL and CNSR in any order, then one row per subject and parameter (a second one for a subject is an error).
+/// The first bad row stops the reading: an analysis over the rows that happened to be valid would print numbers nobody
+/// can check.
 /// </summary>
 internal static class AdtteReader
 {
@@ -58,6 +59,9 @@ internal static class AdtteReader
         private readonly SurvivalSample _sample = new(1024);
         private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _arms =
             new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        /// <summary>Each analysed subject and the line of its row: ADTTE has one row per subject and parameter.</summary>
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _subjects =
+            new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _skippedParams =
             new HashSet<string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         private byte[]? _param = requestedParam is null ? null : Encoding.UTF8.GetBytes(requestedParam);
@@ -90,6 +94,12 @@ internal static class AdtteReader
             var trimmed = censor.Trim(" \t"u8);
             if (trimmed.Length != 1 || (trimmed[0] != (byte)'0' && trimmed[0] != (byte)'1'))
                 return $"CNSR {Quote(censor)} is neither 0 (event) nor 1 (censored).";
+
+            // A second row for a subject would count the subject twice (R's survfit does not notice): stop instead.
+            var subjectId = Chars(subject);
+            if (_subjects.TryGetValue(subjectId, out var firstLine))
+                return $"USUBJID {Quote(subject)} has a second {Quote(_param)} row (the first is on line {firstLine}); ADTTE holds one row per subject and parameter.";
+            _subjects.Dictionary.Add(subjectId.ToString(), line);
 
             var armName = Chars(arm);
             if (!_arms.TryGetValue(armName, out var group))
