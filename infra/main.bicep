@@ -265,6 +265,21 @@ module api 'modules/functionapp.bicep' = {
   }
 }
 
+// The app checked from outside every 5 minutes (GET /api/health), with an alert when it fails from 2 of 3 regions.
+module availability 'modules/availability.bicep' = {
+  name: 'availability'
+  scope: rg
+  params: {
+    name: 'webtest-health-${resourceToken}'
+    alertName: 'alert-availability-${resourceToken}'
+    location: location
+    tags: tags
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}' // the name, not the output: what-if can predict it
+    appUri: api.outputs.uri
+    actionGroupId: monitoring.outputs.actionGroupId
+  }
+}
+
 // Outputs azd stores in the environment (.azure/<env>/.env). None of them is a secret.
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId

@@ -217,3 +217,6 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [
 ]
 
 output alertRuleNames string[] = [for (alert, i) in alerts: alertRules[i].name]
+
+@description('The action group the alerts notify; empty when no address was given.')
+output actionGroupId string = empty(alertEmailAddresses) ? '' : actionGroup.id

@@ -65,6 +65,19 @@ public partial class InfrastructureTests
         Assert.All(QueueNames.All.Where(q => !q.EndsWith(QueueNames.PoisonSuffix, StringComparison.Ordinal)), q => Assert.Contains(q, queues));
     }
 
+    [Fact]
+    public void TheAvailabilityTest_CallsAnAnonymousGetRouteOfTheApp_AndIsDeployed()
+    {
+        // An availability test carries no token: the route it calls must stay anonymous, and the module must be used.
+        var availability = File.ReadAllText(Path.Combine(Path.GetDirectoryName(MainBicepPath())!, "modules", "availability.bicep"));
+        var url = Regex.Match(availability, @"RequestUrl: '\$\{appUri\}/(?<path>[^']+)'").Groups["path"].Value;
+        var verb = Regex.Match(availability, @"HttpVerb: '(?<verb>[A-Z]+)'").Groups["verb"].Value;
+        Assert.StartsWith(RouteAccess.RoutePrefix + "/", url);
+        var rule = Assert.Single(RouteAccess.Rules, r => r.Method == verb && r.Template == url[(RouteAccess.RoutePrefix.Length + 1)..]);
+        Assert.True(rule.Anonymous, $"{rule} needs a token; the availability test would always fail");
+        Assert.Matches(@"(?m)^module availability 'modules/availability\.bicep'", MainBicep());
+    }
+
     [GeneratedRegex("'([^']+)'")]
     private static partial Regex QuotedName();
 }
