@@ -226,7 +226,8 @@ namespace RpsServerless.Bench.Load
             var loadAllocations = LoadAverage();
 
             Console.Error.WriteLine("Waiting for the queue handlers to finish what the allocations left them…");
-            var drained = await DrainAsync(new QueueServiceClient(options.Storage), allocateClock, TimeSpan.FromSeconds(300));
+            var drained = await DrainAsync(new QueueServiceClient(options.Storage), allocateClock, TimeSpan.FromSeconds(allocateSeconds),
+                TimeSpan.FromSeconds(300));
 
             Console.Error.WriteLine($"Azurite conditional single-entity updates, {options.AllocationClients} writers, {options.BaselineSeconds} s (after)…");
             var (after, conflictsAfter) = await ConditionalUpdatesAsync(table, options.AllocationClients, TimeSpan.FromSeconds(options.BaselineSeconds), "after");
@@ -366,13 +367,12 @@ namespace RpsServerless.Bench.Load
         }
 
         /// <summary>
-        /// Seconds from the end of the allocations (<paramref name="allocations"/> stopped there) until queues
-        /// <c>participant-events</c> and <c>notifications</c> are empty: a message leaves its queue only once its handler
-        /// is done, so this is when every schedule rebuild and notification the burst queued had been handled.
+        /// Seconds from the last allocation's answer (<paramref name="ended"/> on <paramref name="allocations"/>) until
+        /// queues <c>participant-events</c> and <c>notifications</c> are empty: a message leaves its queue only once its
+        /// handler is done, so this is when every schedule rebuild and notification the burst queued had been handled.
         /// </summary>
-        private static async Task<double?> DrainAsync(QueueServiceClient queues, Stopwatch allocations, TimeSpan deadline)
+        private static async Task<double?> DrainAsync(QueueServiceClient queues, Stopwatch allocations, TimeSpan ended, TimeSpan deadline)
         {
-            var ended = allocations.Elapsed;
             var clock = Stopwatch.StartNew();
             string[] names = ["participant-events", "notifications"];
             while (clock.Elapsed < deadline)
