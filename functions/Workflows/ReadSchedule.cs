@@ -38,9 +38,7 @@ public sealed class ReadSchedule(ParticipantFiles files, IReminderStore reminder
     {
         var now = time.GetUtcNow();
         var releasable = schedule.Reminders.Where(r => ReminderBuckets.MayBeReleased(r.DueAt, now)).ToList();
-        var statuses = releasable.Count == 0
-            ? new Dictionary<string, ReminderStatus>()
-            : await reminders.StatusesAsync(releasable, cancellationToken).ConfigureAwait(false);
+        var statuses = await reminders.StatusesAsync(releasable, cancellationToken).ConfigureAwait(false);
         var reminderBodies = schedule.Reminders
             .OrderBy(r => r.DueAt).ThenBy(r => r.ReminderId, StringComparer.Ordinal)
             .Select(r => new ReminderBody(r.ReminderId, r.VisitId, r.Kind, r.DueAt,
