@@ -57,19 +57,25 @@ public sealed class DevelopmentSigningKey
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
         {
+            // Written whole under a name of its own, then moved into place: another devhost (tests start several at
+            // once in a fresh clone) either finds no key yet or a complete one, never a half-written file.
             Directory.CreateDirectory(directory);
-            using var fresh = RSA.Create(2048);
-            try
+            var written = Path.Combine(directory, $"{FileName}.{Guid.NewGuid():N}.tmp");
+            using (var fresh = RSA.Create(2048))
             {
                 var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
                 if (!OperatingSystem.IsWindows())
                     options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                using var file = new StreamWriter(path, System.Text.Encoding.ASCII, options);
+                using var file = new StreamWriter(written, System.Text.Encoding.ASCII, options);
                 file.Write(fresh.ExportPkcs8PrivateKeyPem());
+            }
+            try
+            {
+                File.Move(written, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
-                // Another devhost created it first: use theirs.
+                File.Delete(written); // another devhost put its key in place first: use theirs
             }
         }
         var rsa = RSA.Create();

@@ -97,3 +97,36 @@ public class EmbeddedAzuriteTests
         }
     }
 }
+
+/// <summary>The development signing key in <c>.devhost/</c>, which several devhosts may create at once.</summary>
+public class DevelopmentSigningKeyTests
+{
+    [Fact]
+    public async Task DevhostsStartingTogether_InAFreshFolder_AllLoadOneWholeKey()
+    {
+        // A fresh clone's first test run starts several devhosts at once; one used to read the key file while another
+        // was still writing it ("No supported key formats were found").
+        // The race is a matter of timing: four fresh folders, sixteen devhosts each.
+        for (var round = 0; round < 4; round++)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "rps-key-" + Guid.NewGuid().ToString("N")[..12]);
+            try
+            {
+                using var start = new ManualResetEventSlim();
+                var loads = Enumerable.Range(0, 16)
+                    .Select(_ => Task.Run(() => { start.Wait(); return DevelopmentSigningKey.LoadOrCreate(directory); }))
+                    .ToList();
+                start.Set();
+                var keys = await Task.WhenAll(loads);
+
+                Assert.Single(keys.Select(k => k.KeyId).Distinct());
+                Assert.Equal([DevelopmentSigningKey.FileName], Directory.GetFiles(directory).Select(Path.GetFileName));
+                Assert.Equal(keys[0].KeyId, DevelopmentSigningKey.LoadOrCreate(directory).KeyId);
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+}
