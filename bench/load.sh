@@ -6,7 +6,10 @@
 # Builds Release, starts its own Azurite (node_modules, fresh data folder, free loopback ports) and devhost (free
 # port), and stops both on exit. Traffic goes to 127.0.0.1 only; every loop in bench/Load is bounded in count and time.
 # AZURITE_NODE_FLAGS passes options to Azurite's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the
-# emulator's one thread spends its time (docs/performance.md).
+# emulator's one thread spends its time (docs/performance.md). The allocation path alone, with the queue functions off
+# as the Functions host's AzureWebJobs.<name>.Disabled setting does and no schedule reads:
+#   AzureWebJobs__OnParticipantEvent__Disabled=true AzureWebJobs__OnNotification__Disabled=true \
+#     bench/load.sh --no-doc --schedule-polls off --drain-seconds 0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

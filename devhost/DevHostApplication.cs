@@ -95,8 +95,12 @@ public sealed class DevHostApplication : IAsyncDisposable
         builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
 
         var settings = HostSettings.Load(Path.Combine(options.FunctionsDirectory, HostSettings.FileName));
+        // As on the Functions host, app setting AzureWebJobs.<function name>.Disabled = true leaves a function out (its
+        // route, queue or schedule); AzureWebJobs__<name>__Disabled is the same setting where names cannot hold dots.
         var functions = FunctionCatalog.Load(Path.Combine(options.FunctionsDirectory, FunctionCatalog.MetadataFileName),
-            typeof(Composition).Assembly);
+                typeof(Composition).Assembly)
+            .Where(function => !IsDisabled(builder.Configuration, function.Name))
+            .ToList();
 
         AzuriteProcess? azurite = null;
         if (!IsStorageConfigured(builder.Configuration))
@@ -147,6 +151,10 @@ public sealed class DevHostApplication : IAsyncDisposable
             throw;
         }
     }
+
+    private static bool IsDisabled(IConfiguration configuration, string functionName) =>
+        bool.TryParse(configuration[$"AzureWebJobs.{functionName}.Disabled"] ?? configuration[$"AzureWebJobs:{functionName}:Disabled"],
+            out var disabled) && disabled;
 
     private static void MapHttpFunctions(WebApplication app, HostSettings settings, IReadOnlyList<FunctionDescriptor> functions)
     {

@@ -30,7 +30,7 @@ namespace RpsServerless.Bench.Load
         public const string Usage =
             "usage: RpsServerless.Bench.Load --api http://127.0.0.1:PORT/api/ --devhost-pid PID [--clients 32] [--seconds 20] " +
             "[--max-submissions 20000] [--allocations 400] [--allocation-clients 8] [--baseline-seconds 10] [--doc FILE] " +
-            "[--azurite-version V] [--commit C]   (env: BENCH_TOKEN, BENCH_STORAGE)";
+            "[--schedule-polls on|off] [--drain-seconds 300] [--azurite-version V] [--commit C]   (env: BENCH_TOKEN, BENCH_STORAGE)";
 
         public required Uri Api { get; init; }
         public required int DevHostPid { get; init; }
@@ -42,6 +42,10 @@ namespace RpsServerless.Bench.Load
         public int Allocations { get; init; } = 400;
         public int AllocationClients { get; init; } = 8;
         public int BaselineSeconds { get; init; } = 10;
+        /// <summary>Off: allocations are not followed by schedule reads (a diagnostic: the allocation path without them).</summary>
+        public bool SchedulePolls { get; init; } = true;
+        /// <summary>How long to wait for the queues to drain before the second peer run; 0 does not wait.</summary>
+        public int DrainSeconds { get; init; } = 300;
         public string? Doc { get; init; }
         public string AzuriteVersion { get; init; } = "?";
         public string Commit { get; init; } = "?";
@@ -79,6 +83,8 @@ namespace RpsServerless.Bench.Load
                 Allocations = Math.Clamp(Int("allocations", 400), 1, 5_000),
                 AllocationClients = Int("allocation-clients", 8),
                 BaselineSeconds = Math.Clamp(Int("baseline-seconds", 10), 1, 120),
+                SchedulePolls = values.GetValueOrDefault("schedule-polls", "on") != "off",
+                DrainSeconds = Math.Clamp(Int("drain-seconds", 300), 0, 600),
                 Doc = values.GetValueOrDefault("doc"),
                 AzuriteVersion = values.GetValueOrDefault("azurite-version") ?? "?",
                 Commit = values.GetValueOrDefault("commit") ?? "?",
@@ -210,6 +216,7 @@ namespace RpsServerless.Bench.Load
                     allocate.Count(status);
                     if (status != 201) continue;
                     allocate.Add(ms);
+                    if (!options.SchedulePolls) continue;
                     var allocatedAt = Stopwatch.GetTimestamp();
                     var participantId = JsonDocument.Parse(body).RootElement.GetProperty("participantId").GetString()!;
                     polls.Add(Task.Run(async () =>
@@ -227,7 +234,7 @@ namespace RpsServerless.Bench.Load
 
             Console.Error.WriteLine("Waiting for the queue handlers to finish what the allocations left them…");
             var drained = await DrainAsync(new QueueServiceClient(options.Storage), allocateClock, TimeSpan.FromSeconds(allocateSeconds),
-                TimeSpan.FromSeconds(300));
+                TimeSpan.FromSeconds(options.DrainSeconds));
 
             Console.Error.WriteLine($"Azurite conditional single-entity updates, {options.AllocationClients} writers, {options.BaselineSeconds} s (after)…");
             var (after, conflictsAfter) = await ConditionalUpdatesAsync(table, options.AllocationClients, TimeSpan.FromSeconds(options.BaselineSeconds), "after");
@@ -271,7 +278,7 @@ namespace RpsServerless.Bench.Load
                 DrainedSeconds = drained,
             };
 
-            var table_ = Report.Table(figures);
+            var table_ = Report.Table(figures, options);
             Console.WriteLine();
             Console.WriteLine(table_);
             if (options.Doc is { } doc)

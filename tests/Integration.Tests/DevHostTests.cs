@@ -45,6 +45,26 @@ public class DevHostTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task AFunctionDisabledByAppSetting_IsLeftOut_AsOnTheFunctionsHost()
+    {
+        await using var devHost = await DevHostApplication.StartAsync(new DevHostOptions
+        {
+            Port = 0,
+            Args = ["--AzureWebJobsStorage", storage.ConnectionString, "--AzureWebJobs.Health.Disabled", "true",
+                "--AzureWebJobs:OnParticipantEvent:Disabled", "True", "--AzureWebJobs.OnNotification.Disabled", "false"],
+            SigningKey = storage.SigningKey,
+            RunQueueTriggers = false,
+            RunTimerTriggers = false,
+        });
+        using var http = new HttpClient { BaseAddress = devHost.BaseAddress };
+
+        Assert.DoesNotContain(devHost.Functions, f => f.Name is "Health" or "OnParticipantEvent");
+        Assert.Contains(devHost.Functions, f => f.Name == "OnNotification");
+        using var health = await http.GetAsync("api/health");
+        Assert.Equal(HttpStatusCode.NotFound, health.StatusCode);
+    }
+
+    [Fact]
     public async Task RoutesComeFromFunctionsMetadata()
     {
         Assert.Contains(storage.DevHost.Functions, f => f is { Name: "Health", Trigger: FunctionTrigger.Http, Route: "health" });
