@@ -168,7 +168,7 @@ internal sealed class InMemoryReminderStore : IReminderStore
         lock (_gate)
         {
             if (Cursor is null || Cursor.Value.Bucket > bucket) Cursor = (bucket, NewETag());
-            else if (bucket <= ReminderBuckets.Of(now).AddDays(1)) Cursor = (Cursor.Value.Bucket, NewETag());
+            else if (bucket <= ReminderBuckets.Of(now + ReminderBuckets.ClockMargin)) Cursor = (Cursor.Value.Bucket, NewETag());
             return Task.CompletedTask;
         }
     }
