@@ -81,24 +81,29 @@ public sealed class AllocateScreening(
         var actor = caller.Caller.Id;
         var requestId = caller.RequestId;
 
-        // Idempotent per screening: an allocation that exists is the answer, whatever the body says this time.
-        var existing = await allocations.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null)
-            return await ReturnExistingAsync(caller, existing, cancellationToken).ConfigureAwait(false);
+        // Idempotent per screening: an allocation that exists is the answer, whatever the body says this time. It is
+        // looked up wherever this request would otherwise answer something else — the screening already links to its
+        // participant, or the request would be refused — and the commit's insert of the record under the screening id
+        // finds it everywhere else (a refused commit reads it). A first request reads nothing extra.
+        if (screening.ParticipantId is not null && await ExistingAsync(caller, screeningId, cancellationToken).ConfigureAwait(false) is { } linked)
+            return linked;
 
         if (screening.Outcome != EligibilityOutcome.Eligible || screening.Evaluation.Derived.Stratum is null)
         {
             logger.LogInformation(LogEvents.AllocationNotEligible, "Allocation refused: the screening is {Outcome}",
                 ContractName.Of(screening.Outcome));
-            return new AllocationResult.NotEligible(screening);
+            return await ExistingAsync(caller, screeningId, cancellationToken).ConfigureAwait(false)
+                   ?? new AllocationResult.NotEligible(screening);
         }
 
         // The screening is allocated under the protocol version that judged it eligible.
         var protocol = ProtocolCatalog.Get(screening.ProtocolVersion);
         AllocationSeed? seed = null;
         if (protocol.Allocation.Method != AllocationMethod.Assigned && (seed = seeds.TryGet()) is null)
-            return new AllocationResult.Unavailable(RetryAfterNoSeed);
+            return await ExistingAsync(caller, screeningId, cancellationToken).ConfigureAwait(false)
+                   ?? new AllocationResult.Unavailable(RetryAfterNoSeed);
 
+        AllocationResult.Invalid? invalid = null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             StoredAllocation allocation;
@@ -118,7 +123,8 @@ public sealed class AllocateScreening(
                 if (outcome is AllocationOutcome.Rejected rejected)
                 {
                     logger.LogInformation(LogEvents.AllocationRejected, "Allocation request refused with {ErrorCount} field errors", rejected.Errors.Count);
-                    return new AllocationResult.Invalid(rejected.Errors);
+                    invalid = new AllocationResult.Invalid(rejected.Errors);
+                    break;
                 }
 
                 var allocated = (AllocationOutcome.Allocated)outcome;
@@ -154,9 +160,8 @@ public sealed class AllocateScreening(
             }
 
             // Lost the race: either another request allocated this very screening, or another screening took the slot.
-            var winner = await allocations.FindAsync(screeningId, cancellationToken).ConfigureAwait(false);
-            if (winner is not null)
-                return await ReturnExistingAsync(caller, winner, cancellationToken).ConfigureAwait(false);
+            if (await ExistingAsync(caller, screeningId, cancellationToken).ConfigureAwait(false) is { } winner)
+                return winner;
             logger.LogDebug(LogEvents.AllocationStateChanged, "Allocation state changed under attempt {Attempt}; reloading", attempt);
             // A state remembered from this instance's last commit was merely stale (another instance committed since):
             // read it afresh at once. A state just read was overtaken by a racing commit: back off first.
@@ -164,9 +169,17 @@ public sealed class AllocateScreening(
                 await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
         }
 
+        if (invalid is not null)
+            return await ExistingAsync(caller, screeningId, cancellationToken).ConfigureAwait(false) ?? invalid;
         logger.LogWarning(LogEvents.AllocationContended, "Allocation gave up after {Attempts} contended attempts; nothing written", MaxAttempts);
         return new AllocationResult.Unavailable(RetryAfterContended);
     }
+
+    /// <summary>The screening's allocation if one exists (completing its follow-up if still pending), else null.</summary>
+    private async Task<AllocationResult?> ExistingAsync(CallerContext caller, string screeningId, CancellationToken cancellationToken) =>
+        await allocations.FindAsync(screeningId, cancellationToken).ConfigureAwait(false) is { } existing
+            ? await ReturnExistingAsync(caller, existing, cancellationToken).ConfigureAwait(false)
+            : null;
 
     private async Task<AllocationResult> ReturnExistingAsync(CallerContext caller, StoredAllocation existing, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ public sealed class UnknownParticipantException(string participantId)
 /// one partition read, never a scan of <c>Reminders</c>. Order, so that a crash anywhere leaves nothing lost and
 /// nothing duplicated:
 /// (1) every reminder about to be added, changed or cancelled is marked unconfirmed in the held set (one versioned
-/// transaction); (2) the rows of <c>Reminders</c> are written — insert-if-absent or reactivate for wanted ones, pending →
+/// write); (2) the rows of <c>Reminders</c> are written — insert-if-absent or reactivate for wanted ones, pending →
 /// cancelled for the others, queued/sent rows left alone; (3) the worklist index; (4) the visits and the confirmed held
 /// set (versioned). A rebuild that stopped half-way left unconfirmed entries, and the next rebuild reconciles each of
 /// them against <c>Reminders</c> whatever the diff says. The version check makes two rebuilds of one participant
@@ -87,7 +87,7 @@ public sealed class RebuildSchedule(
         var intents = toEnsure.Values.Select(r => new HeldReminder(r, false))
             .Concat(confirmedToCancel.Select(h => h with { Confirmed = false }))
             .ToList();
-        var version = await schedules.WriteAsync(participantId, file.Schedule.Version, new ScheduleWrite(intents, [], null), cancellationToken)
+        var intended = await schedules.WriteAsync(participantId, file.Schedule, new ScheduleWrite(intents, [], null), cancellationToken)
             .ConfigureAwait(false);
 
         // (2) The reminders themselves.
@@ -126,7 +126,7 @@ public sealed class RebuildSchedule(
             toEnsure.Values.Select(r => new HeldReminder(r, true)).ToList(),
             toCancel.Select(r => r.ReminderId).ToList(),
             visitsChanged ? schedule.Visits : null);
-        await schedules.WriteAsync(participantId, version, confirm, cancellationToken).ConfigureAwait(false);
+        await schedules.WriteAsync(participantId, intended, confirm, cancellationToken).ConfigureAwait(false);
 
         logger.LogInformation(LogEvents.ScheduleRebuilt,
             "Schedule of {ParticipantId} rebuilt ({Reason}): {Scheduled} reminders scheduled, {Cancelled} cancelled, visits changed: {VisitsChanged}",

@@ -69,11 +69,12 @@ internal sealed class InMemoryScheduleStore : IScheduleStore
         }
     }
 
-    public Task<string?> WriteAsync(string participantId, string? expectedVersion, ScheduleWrite write, CancellationToken cancellationToken)
+    public Task<ParticipantScheduleState> WriteAsync(string participantId, ParticipantScheduleState current, ScheduleWrite write,
+        CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (write.IsEmpty) return Task.FromResult(expectedVersion);
+            if (write.IsEmpty) return Task.FromResult(current);
             if (CrashOnWrite is { } n && --n == 0)
             {
                 CrashOnWrite = null;
@@ -81,14 +82,14 @@ internal sealed class InMemoryScheduleStore : IScheduleStore
             }
             if (CrashOnWrite is not null) CrashOnWrite--;
             var p = Of(participantId);
-            if (p.Version != expectedVersion) throw new ScheduleVersionConflictException(participantId);
-            foreach (var held in write.Hold) p.Held[held.Reminder.ReminderId] = held;
-            foreach (var id in write.Release)
-                if (!p.Held.Remove(id)) throw new ScheduleVersionConflictException(participantId);
-            if (write.Visits is { } visits) p.Visits = visits.ToList();
-            p.Version = Guid.NewGuid().ToString("N");
+            if (p.Version != current.Version) throw new ScheduleVersionConflictException(participantId);
+            var next = current.With(write) with { Version = Guid.NewGuid().ToString("N") };
+            p.Visits = next.Visits.ToList();
+            p.Held.Clear();
+            foreach (var held in next.Reminders) p.Held[held.Reminder.ReminderId] = held;
+            p.Version = next.Version;
             Writes++;
-            return Task.FromResult<string?>(p.Version);
+            return Task.FromResult(next);
         }
     }
 }

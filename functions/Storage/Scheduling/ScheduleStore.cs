@@ -14,6 +14,7 @@ public sealed record HeldReminder(Reminder Reminder, bool Confirmed);
 
 /// <summary>Everything stored in a participant's partition of table <c>Visits</c>, read in one partition query.</summary>
 /// <param name="Visits">The visits as last built (protocol order); empty before the first build.</param>
+/// <param name="Reminders">The reminders the schedule wanted at the last build, in the order they were first held.</param>
 /// <param name="Version">The version of the held reminder set and visits; null before the first build.</param>
 public sealed record ParticipantScheduleState(
     IReadOnlyList<StoredVisitRecord> Records,
@@ -27,6 +28,25 @@ public sealed record ParticipantScheduleState(
     public IReadOnlyList<RecordedVisit> RecordedVisits => Records.OrderBy(r => r.Sequence).Select(r => r.Visit).ToList();
 
     public int NextSequence => Records.Count == 0 ? 1 : Records.Max(r => r.Sequence) + 1;
+
+    /// <summary>
+    /// The held visits and reminders after <paramref name="write"/>: held reminders replaced by id (a new one joins at
+    /// the end), released ones dropped; the version is left for the store to set.
+    /// </summary>
+    public ParticipantScheduleState With(ScheduleWrite write)
+    {
+        var hold = write.Hold.ToDictionary(h => h.Reminder.ReminderId, StringComparer.Ordinal);
+        var release = write.Release.ToHashSet(StringComparer.Ordinal);
+        var reminders = new List<HeldReminder>(Reminders.Count + hold.Count);
+        foreach (var held in Reminders)
+        {
+            var id = held.Reminder.ReminderId;
+            if (release.Contains(id)) continue;
+            reminders.Add(hold.Remove(id, out var replaced) ? replaced : held);
+        }
+        reminders.AddRange(write.Hold.Where(h => hold.ContainsKey(h.Reminder.ReminderId)));
+        return this with { Visits = write.Visits ?? Visits, Reminders = reminders };
+    }
 }
 
 /// <summary>One versioned change of a participant's schedule partition.</summary>
@@ -57,9 +77,10 @@ public interface IScheduleStore
     Task<bool> TryAppendRecordAsync(string participantId, StoredVisitRecord record, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies <paramref name="write"/> if the partition is still at <paramref name="expectedVersion"/> (null: never
-    /// built) and returns the new version.
+    /// Applies <paramref name="write"/> to <paramref name="current"/> (<see cref="ParticipantScheduleState.With"/>) if the
+    /// partition is still at its version (null: never built), and returns the state written with its new version.
     /// </summary>
     /// <exception cref="ScheduleVersionConflictException">The partition changed in between.</exception>
-    Task<string?> WriteAsync(string participantId, string? expectedVersion, ScheduleWrite write, CancellationToken cancellationToken);
+    Task<ParticipantScheduleState> WriteAsync(string participantId, ParticipantScheduleState current, ScheduleWrite write,
+        CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using RpsServerless.Core.Scheduling;
+using static RpsServerless.Functions.Storage.Scheduling.StorageValues;
 
 namespace RpsServerless.Functions.Storage.Scheduling;
 
@@ -277,4 +278,38 @@ public sealed class TableReminderStore(TableServiceClient tables, StorageProvisi
         "cancelled" => ReminderStatus.Cancelled,
         var other => throw new InvalidDataException($"Reminder {row.RowKey} has an unknown status '{other}'."),
     };
+}
+
+/// <summary>The columns of a reminder in table <c>Reminders</c>.</summary>
+internal static class ReminderRows
+{
+    public static TableEntity Write(TableEntity row, Reminder reminder)
+    {
+        row["SiteId"] = reminder.SiteId;
+        row["ParticipantId"] = reminder.ParticipantId;
+        row["VisitId"] = reminder.VisitId;
+        row["Kind"] = Name(reminder.Kind);
+        row["Date"] = Date(reminder.Date);
+        row["DueAt"] = reminder.DueAt;
+        row["TargetDate"] = Date(reminder.TargetDate);
+        row["WindowStart"] = Date(reminder.WindowStart);
+        row["WindowEnd"] = Date(reminder.WindowEnd);
+        row["Title"] = reminder.Title;
+        row["Body"] = reminder.Body;
+        return row;
+    }
+
+    public static Reminder Read(TableEntity row, string reminderId) => new(
+        reminderId,
+        Required(row, "SiteId"),
+        Required(row, "ParticipantId"),
+        Required(row, "VisitId"),
+        Enum<Core.Protocol.ReminderKind>(row, "Kind"),
+        RequiredDate(row, "Date"),
+        (row.GetDateTimeOffset("DueAt") ?? throw new InvalidDataException($"Row {row.RowKey} has no DueAt.")).ToUniversalTime(),
+        RequiredDate(row, "TargetDate"),
+        RequiredDate(row, "WindowStart"),
+        RequiredDate(row, "WindowEnd"),
+        Required(row, "Title"),
+        Required(row, "Body"));
 }

@@ -41,6 +41,42 @@ public class AllocationFunctionTests
     }
 
     [Fact]
+    public async Task AFirstAllocation_LooksForNoExistingAllocation_ARepeatFindsItThroughTheScreeningsLink()
+    {
+        using var harness = new AllocationHarness();
+        var screeningId = await harness.SubmitEligibleAsync();
+
+        Assert.Equal(201, (await harness.AllocateAsync(screeningId)).Status);
+        Assert.Equal(0, harness.Allocations.Finds);
+
+        Assert.Equal(200, (await harness.AllocateAsync(screeningId)).Status);
+        Assert.Equal(1, harness.Allocations.Finds);
+        Assert.Equal(1, harness.Allocations.Commits);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnAllocatedScreening_AnswersWithItsAllocation_EvenToABodyItWouldRefuse(bool followUpBrokeOff)
+    {
+        var crash = new CrashAfter(AllocationStep.Committed);
+        using var harness = followUpBrokeOff ? new AllocationHarness(crash) : new AllocationHarness();
+        var screeningId = await harness.SubmitEligibleAsync();
+        var first = await harness.AllocateAsync(screeningId);
+
+        // Under permuted blocks an arm in the body is refused with 400 — but this screening is allocated already,
+        // linked to its participant or (the follow-up broken off) not yet.
+        var again = await harness.AllocateAsync(screeningId, """{"arm":"neoadjuvant","basis":"patient_preference","note":"wish"}""");
+
+        Assert.Equal(201, first.Status);
+        Assert.Equal(200, again.Status);
+        Assert.Equal(first.Body, again.Body);
+        Assert.Single(harness.Allocations.Records);
+        Assert.Empty(harness.Allocations.Pending);
+        Assert.Equal("NATARS-PKUIH-0001", Assert.Single(harness.Participants.All).ParticipantId);
+    }
+
+    [Fact]
     public async Task TheResponseCarriesNoConcealedDetail()
     {
         using var harness = new AllocationHarness();

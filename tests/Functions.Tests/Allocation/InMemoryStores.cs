@@ -68,6 +68,7 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
     public int Commits { get; private set; }
     public int Loads { get; private set; }
     public int Conflicts { get; private set; }
+    public int Finds { get; private set; }
 
     public AllocationState State { get { lock (_gate) return _state; } }
     public IReadOnlyList<StoredAllocation> Records { get { lock (_gate) return _records.Values.ToList(); } }
@@ -84,7 +85,11 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
 
     public Task<StoredAllocation?> FindAsync(string screeningId, CancellationToken cancellationToken)
     {
-        lock (_gate) return Task.FromResult(_records.GetValueOrDefault(screeningId));
+        lock (_gate)
+        {
+            Finds++;
+            return Task.FromResult(_records.GetValueOrDefault(screeningId));
+        }
     }
 
     public async Task<LoadedAllocationState?> CommitAsync(LoadedAllocationState before, AllocationState after, StoredAllocation allocation,

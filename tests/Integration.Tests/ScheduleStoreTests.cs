@@ -1,0 +1,88 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using RpsServerless.Core.Protocol;
+using RpsServerless.Core.Scheduling;
+using RpsServerless.Functions.Storage;
+using RpsServerless.Functions.Storage.Scheduling;
+
+namespace RpsServerless.Integration.Tests;
+
+/// <summary>Table <c>Visits</c> in real Azurite: the held schedule as one versioned entity.</summary>
+[Collection(StorageCollection.Name)]
+public class ScheduleStoreTests(StorageFixture storage)
+{
+    private IScheduleStore Store => storage.DevHost.Services.GetRequiredService<IScheduleStore>();
+
+    private TableClient Table => new(storage.ConnectionString, TableNames.Visits);
+
+    private static string NewParticipant() => "NATARS-IT-" + Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Many more reminders than a participant has, with long texts: the JSON needs several properties.</summary>
+    private static List<HeldReminder> ManyReminders(string participantId, bool confirmed) =>
+        Enumerable.Range(0, 200).Select(i =>
+        {
+            var due = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(7 * i);
+            var date = DateOnly.FromDateTime(due.UtcDateTime);
+            return new HeldReminder(new Reminder($"rem_{participantId}.V{i:D3}.visit_due", "PKUIH", participantId, $"V{i:D3}",
+                ReminderKind.VisitDue, date, due, date, date.AddDays(-7), date.AddDays(7), $"V{i:D3} due — 访视 {i}", new string('b', 200)), confirmed);
+        }).ToList();
+
+    private static List<ScheduledVisit> Visits() =>
+    [
+        new("C1D1", VisitKind.ChemoCycle, "Cycle 1 day 1", new DateOnly(2027, 1, 4), new DateOnly(2027, 1, 1), new DateOnly(2027, 1, 7),
+            VisitStatus.Scheduled, null),
+        new("SURG", VisitKind.Surgery, "Surgery", null, null, null, VisitStatus.PendingAnchor, null),
+    ];
+
+    [Fact]
+    public async Task AHeldScheduleLongerThanOneProperty_ReadsBackWhole_FromOneEntity()
+    {
+        var participant = NewParticipant();
+        var held = ManyReminders(participant, confirmed: false);
+
+        var written = await Store.WriteAsync(participant, ParticipantScheduleState.Empty, new ScheduleWrite(held, [], Visits()), CancellationToken.None);
+        var read = await Store.LoadAsync(participant, CancellationToken.None);
+
+        Assert.Equal(held, read.Reminders);
+        Assert.Equal(Visits(), read.Visits);
+        Assert.Equal(written.Version, read.Version);
+        var row = Assert.Single(Table.Query<TableEntity>($"PartitionKey eq '{participant}'"));
+        Assert.Equal("schedule", row.RowKey);
+        Assert.True(row.ContainsKey(TableScheduleStore.RemindersProperty + "1"), "the JSON did not need a second property");
+    }
+
+    [Fact]
+    public async Task AWriteFromAStaleRead_IsRefused_AndChangesNothing()
+    {
+        var participant = NewParticipant();
+        var first = await Store.WriteAsync(participant, ParticipantScheduleState.Empty,
+            new ScheduleWrite(ManyReminders(participant, confirmed: false).Take(3).ToList(), [], Visits()), CancellationToken.None);
+        var confirmed = await Store.WriteAsync(participant, first,
+            new ScheduleWrite(first.Reminders.Select(h => h with { Confirmed = true }).ToList(), [], null), CancellationToken.None);
+
+        await Assert.ThrowsAsync<ScheduleVersionConflictException>(() =>
+            Store.WriteAsync(participant, first, new ScheduleWrite([], [first.Reminders[0].Reminder.ReminderId], null), CancellationToken.None));
+        await Assert.ThrowsAsync<ScheduleVersionConflictException>(() =>
+            Store.WriteAsync(participant, ParticipantScheduleState.Empty, new ScheduleWrite([], [], Visits()), CancellationToken.None));
+
+        var read = await Store.LoadAsync(participant, CancellationToken.None);
+        Assert.Equal(confirmed.Version, read.Version);
+        Assert.Equal(3, read.Reminders.Count);
+        Assert.All(read.Reminders, h => Assert.True(h.Confirmed));
+    }
+
+    [Fact]
+    public async Task AShorterScheduleReplacesALongerOne_LeavingNoStalePart()
+    {
+        var participant = NewParticipant();
+        var held = ManyReminders(participant, confirmed: true);
+        var written = await Store.WriteAsync(participant, ParticipantScheduleState.Empty, new ScheduleWrite(held, [], Visits()), CancellationToken.None);
+
+        await Store.WriteAsync(participant, written, new ScheduleWrite([], held.Skip(1).Select(h => h.Reminder.ReminderId).ToList(), null),
+            CancellationToken.None);
+
+        Assert.Equal([held[0]], (await Store.LoadAsync(participant, CancellationToken.None)).Reminders);
+        var row = Assert.Single(Table.Query<TableEntity>($"PartitionKey eq '{participant}'"));
+        Assert.False(row.ContainsKey(TableScheduleStore.RemindersProperty + "1"));
+    }
+}
