@@ -6,7 +6,8 @@
 # Builds Release, starts its own Azurite (node_modules, fresh data folder, free loopback ports) and devhost (free
 # port), and stops both on exit. Traffic goes to 127.0.0.1 only; every loop in bench/Load is bounded in count and time.
 # AZURITE_NODE_FLAGS passes options to Azurite's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the
-# emulator's one thread spends its time (docs/performance.md). The allocation path alone, with the queue functions off
+# emulator's one thread spends its time (docs/performance.md); AZURITE_ARGS adds Azurite options, e.g.
+# "--debug /tmp/azurite-requests.log" to count the requests it serves. The allocation path alone, with the queue functions off
 # as the Functions host's AzureWebJobs.<name>.Disabled setting does and no schedule reads:
 #   AzureWebJobs__OnParticipantEvent__Disabled=true AzureWebJobs__OnNotification__Disabled=true \
 #     bench/load.sh --no-doc --schedule-polls off --drain-seconds 0
@@ -36,7 +37,7 @@ trap stop EXIT
 # Azurite picks free ports itself (port 0) and says which; its data lives in the fresh folder only.
 node ${AZURITE_NODE_FLAGS:-} node_modules/azurite/dist/src/azurite.js \
   --blobHost 127.0.0.1 --blobPort 0 --queueHost 127.0.0.1 --queuePort 0 --tableHost 127.0.0.1 --tablePort 0 \
-  --location "$data/azurite" --skipApiVersionCheck --loose --silent --disableTelemetry >"$data/azurite.log" 2>&1 &
+  --location "$data/azurite" --skipApiVersionCheck --loose --silent --disableTelemetry ${AZURITE_ARGS:-} >"$data/azurite.log" 2>&1 &
 azurite_pid=$!
 port_of() { sed -n "s#.*$1 service is successfully listening at http://127.0.0.1:\([0-9]*\).*#\1#p" "$data/azurite.log"; }
 for _ in $(seq 300); do

@@ -86,3 +86,40 @@ public class ScheduleStoreTests(StorageFixture storage)
         Assert.False(row.ContainsKey(TableScheduleStore.RemindersProperty + "1"));
     }
 }
+
+/// <summary>Table <c>SiteVisits</c> in real Azurite: one row per participant, found by the first open window.</summary>
+[Collection(StorageCollection.Name)]
+public class SiteVisitIndexTests(StorageFixture storage)
+{
+    private ISiteVisitIndex Index => storage.DevHost.Services.GetRequiredService<ISiteVisitIndex>();
+
+    private TableClient Table => new(storage.ConnectionString, TableNames.SiteVisits);
+
+    private static ScheduledVisit Visit(string visitId, int opensDay, VisitStatus status = VisitStatus.Scheduled, bool dated = true)
+    {
+        var opens = new DateOnly(2027, 3, opensDay);
+        return dated
+            ? new(visitId, VisitKind.ChemoCycle, visitId, opens.AddDays(3), opens, opens.AddDays(6), status, null)
+            : new(visitId, VisitKind.ChemoCycle, visitId, null, null, null, status, null);
+    }
+
+    [Fact]
+    public async Task TheWorklistRange_FindsEachOpenVisitWhoseWindowOpensByItsEnd_AndNoClosedOne()
+    {
+        var site = "IT" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        await Index.ReplaceAsync(site, "P1", [Visit("C1D1", 1, VisitStatus.Completed), Visit("C2D1", 10), Visit("C3D1", 20), Visit("SURG", 1, VisitStatus.PendingAnchor, dated: false)],
+            CancellationToken.None);
+        await Index.ReplaceAsync(site, "P2", [Visit("C1D1", 5, VisitStatus.Overdue), Visit("C2D1", 26)], CancellationToken.None);
+        await Index.ReplaceAsync(site, "P3", [Visit("C1D1", 2, VisitStatus.Missed)], CancellationToken.None);
+
+        static IEnumerable<string> Names(IReadOnlyList<SiteVisit> visits) => visits.Select(v => $"{v.ParticipantId}/{v.Visit.VisitId}").Order();
+        Assert.Equal(["P2/C1D1"], Names(await Index.OpenUntilAsync(site, new DateOnly(2027, 3, 9), CancellationToken.None)));
+        Assert.Equal(["P1/C2D1", "P1/C3D1", "P2/C1D1"], Names(await Index.OpenUntilAsync(site, new DateOnly(2027, 3, 25), CancellationToken.None)));
+        Assert.Equal(["P1/C2D1", "P1/C3D1", "P2/C1D1", "P2/C2D1"], Names(await Index.OpenUntilAsync(site, new DateOnly(2027, 4, 30), CancellationToken.None)));
+
+        // A rebuild replaces the participant's row: C2D1 done, C3D1 moved later.
+        await Index.ReplaceAsync(site, "P1", [Visit("C2D1", 10, VisitStatus.Completed), Visit("C3D1", 24)], CancellationToken.None);
+        Assert.Equal(["P1/C3D1", "P2/C1D1"], Names(await Index.OpenUntilAsync(site, new DateOnly(2027, 3, 25), CancellationToken.None)));
+        Assert.Equal(3, Table.Query<TableEntity>($"PartitionKey eq '{site}'").Count());
+    }
+}

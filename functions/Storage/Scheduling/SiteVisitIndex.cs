@@ -6,9 +6,9 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 public sealed record SiteVisit(string ParticipantId, ScheduledVisit Visit);
 
 /// <summary>
-/// Table <c>SiteVisits</c>: PartitionKey = site id, RowKey = participant id | visit id. Each rebuild upserts every
-/// visit of the participant (one entity-group transaction) with an <c>Open</c> flag, so nothing is left behind when a
-/// visit moves, is done or is cancelled; the worklist is one partition query on the open visits.
+/// Table <c>SiteVisits</c>: PartitionKey = site id, RowKey = participant id. Each rebuild replaces the participant's
+/// row: their open visits (JSON) and the date the first of those windows opens, so nothing is left behind when a visit
+/// moves, is done or is cancelled; the worklist is one partition query on that date.
 /// </summary>
 public interface ISiteVisitIndex
 {

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Azure;
 using Azure.Data.Tables;
 using RpsServerless.Core.Scheduling;
@@ -13,7 +10,7 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 /// <summary>
 /// Table <c>Visits</c>, PartitionKey = participant id. RowKeys: <c>record|000001</c> visit records (append-only,
 /// numbered) and <c>schedule</c>, the version row, which holds the schedule as last built and the reminders it wants
-/// (JSON, split over as many properties as the 64 KiB property limit needs). A rebuild replaces that one entity
+/// (<see cref="JsonColumns"/>). A rebuild replaces that one entity
 /// ETag-checked — one entity written per step however many visits and reminders there are — so two rebuilds of one
 /// participant cannot interleave their writes.
 /// </summary>
@@ -23,8 +20,6 @@ public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisi
     internal const string VersionRow = "schedule";
     internal const string VisitsProperty = "Visits";
     internal const string RemindersProperty = "Reminders";
-
-    private static readonly JsonSerializerOptions Json = CreateJson();
 
     private TableClient Table => tables.GetTableClient(TableNames.Visits);
 
@@ -41,8 +36,8 @@ public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisi
             if (row.RowKey == VersionRow)
             {
                 version = row.ETag.ToString();
-                visits = Read<List<ScheduledVisit>>(row, VisitsProperty);
-                reminders = Read<List<HeldReminder>>(row, RemindersProperty);
+                visits = JsonColumns.Read<List<ScheduledVisit>>(row, VisitsProperty);
+                reminders = JsonColumns.Read<List<HeldReminder>>(row, RemindersProperty);
             }
             else if (row.RowKey.StartsWith(RecordPrefix, StringComparison.Ordinal)) records.Add(ReadRecord(row));
         }
@@ -80,8 +75,8 @@ public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisi
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
         var next = current.With(write);
         var row = new TableEntity(TableKeys.Escape(participantId), VersionRow) { ["ChangedAt"] = time.GetUtcNow() };
-        Write(row, VisitsProperty, next.Visits);
-        Write(row, RemindersProperty, next.Reminders);
+        JsonColumns.Write(row, VisitsProperty, next.Visits);
+        JsonColumns.Write(row, RemindersProperty, next.Reminders);
         try
         {
             var response = current.Version is { } version
@@ -98,43 +93,6 @@ public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisi
     }
 
     internal static string RecordKey(int sequence) => RecordPrefix + sequence.ToString("D6", CultureInfo.InvariantCulture);
-
-    /// <summary>A string property holds at most 64 KiB (32 K UTF-16 characters): longer JSON continues in <c>Name1</c>, <c>Name2</c>….</summary>
-    internal const int CharactersPerProperty = 30_000;
-
-    private static void Write<T>(TableEntity row, string property, T value)
-    {
-        var json = JsonSerializer.Serialize(value, Json);
-        for (int part = 0, start = 0; start < json.Length || part == 0; part++, start += CharactersPerProperty)
-            row[Part(property, part)] = json.Substring(start, Math.Min(CharactersPerProperty, json.Length - start));
-    }
-
-    private static T Read<T>(TableEntity row, string property)
-    {
-        var json = new StringBuilder();
-        for (var part = 0; row.GetString(Part(property, part)) is { } text; part++)
-            json.Append(text);
-        if (json.Length == 0)
-            throw new InvalidDataException($"Row {row.PartitionKey}/{row.RowKey} has no {property}.");
-        return JsonSerializer.Deserialize<T>(json.ToString(), Json)
-               ?? throw new InvalidDataException($"Row {row.PartitionKey}/{row.RowKey}: {property} is null.");
-    }
-
-    private static string Part(string property, int part) =>
-        part == 0 ? property : property + part.ToString(CultureInfo.InvariantCulture);
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-        };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
-        options.MakeReadOnly();
-        return options;
-    }
 
     private static StoredVisitRecord ReadRecord(TableEntity row)
     {

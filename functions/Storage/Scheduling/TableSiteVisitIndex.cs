@@ -7,48 +7,39 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 /// <inheritdoc cref="ISiteVisitIndex"/>
 public sealed class TableSiteVisitIndex(TableServiceClient tables, StorageProvisioner provisioner) : ISiteVisitIndex
 {
-    private const int OperationsPerTransaction = 100;
+    internal const string OpenVisitsProperty = "OpenVisits";
+    internal const string FirstWindowStartProperty = "FirstWindowStart";
 
     private TableClient Table => tables.GetTableClient(TableNames.SiteVisits);
 
     public async Task ReplaceAsync(string siteId, string participantId, IReadOnlyList<ScheduledVisit> visits, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var partition = TableKeys.Escape(siteId);
-        var operations = visits.Select(visit => new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-            new TableEntity(partition, TableKeys.Escape(participantId) + "|" + visit.VisitId)
-            {
-                ["ParticipantId"] = participantId,
-                ["VisitId"] = visit.VisitId,
-                ["Kind"] = Name(visit.Kind),
-                ["Label"] = visit.Label,
-                ["TargetDate"] = Date(visit.TargetDate),
-                ["WindowStart"] = Date(visit.WindowStart),
-                ["WindowEnd"] = Date(visit.WindowEnd),
-                ["Status"] = Name(visit.Status),
-                ["CompletedOn"] = Date(visit.CompletedOn),
-                ["Open"] = SiteVisits.IsOpen(visit),
-            })).ToList();
-        for (var start = 0; start < operations.Count; start += OperationsPerTransaction)
-            await Table.SubmitTransactionAsync(operations.Skip(start).Take(OperationsPerTransaction), cancellationToken).ConfigureAwait(false);
+        var open = visits.Where(SiteVisits.IsOpen).ToList();
+        var row = new TableEntity(TableKeys.Escape(siteId), TableKeys.Escape(participantId))
+        {
+            ["ParticipantId"] = participantId,
+            // Absent when nothing is open: such a row never matches the worklist's filter.
+            [FirstWindowStartProperty] = open.Count == 0 ? null : Date(open.Min(v => v.WindowStart!.Value)),
+        };
+        JsonColumns.Write(row, OpenVisitsProperty, open);
+        await Table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<SiteVisit>> OpenUntilAsync(string siteId, DateOnly to, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        // One partition; dates are ISO strings, so "le" on them orders as dates do.
-        var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(siteId))} and Open eq true and WindowStart le {TableKeys.Literal(Date(to))}";
+        // One partition; dates are ISO strings, so "le" on them orders as dates do. A participant matches when the
+        // first of their open windows starts by then; their other open visits are sorted out here.
+        var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(siteId))} and {FirstWindowStartProperty} le {TableKeys.Literal(Date(to))}";
         var visits = new List<SiteVisit>();
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            visits.Add(new SiteVisit(Required(row, "ParticipantId"), new ScheduledVisit(
-                Required(row, "VisitId"),
-                Enum<Core.Protocol.VisitKind>(row, "Kind"),
-                Required(row, "Label"),
-                ReadDate(row, "TargetDate"),
-                ReadDate(row, "WindowStart"),
-                ReadDate(row, "WindowEnd"),
-                Enum<VisitStatus>(row, "Status"),
-                ReadDate(row, "CompletedOn"))));
+        {
+            var participantId = Required(row, "ParticipantId");
+            foreach (var visit in JsonColumns.Read<List<ScheduledVisit>>(row, OpenVisitsProperty))
+                if (visit.WindowStart <= to)
+                    visits.Add(new SiteVisit(participantId, visit));
+        }
         return visits;
     }
 }
