@@ -3,7 +3,6 @@ using RpsServerless.Core;
 using RpsServerless.Core.Allocation;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Core.Screening;
-using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Security;
@@ -48,7 +47,6 @@ public sealed class AllocateScreening(
     AllocationFollowUp followUp,
     AllocationSeedSource seeds,
     AllocationFaults faults,
-    IAuditTrail audit,
     TimeProvider time,
     ILogger<AllocateScreening> logger)
 {
@@ -133,7 +131,7 @@ public sealed class AllocateScreening(
                 // the site's count from n to n+1 — no gaps, no repeats, no second counter to keep in step.
                 var numberAtSite = loaded.State.SiteCounts(screening.SiteId).Values.Sum() + 1;
                 var participantId = ParticipantIds.Format(protocol.Trial.Acronym, screening.SiteId, numberAtSite);
-                allocation = new StoredAllocation(participantId, allocated.Record);
+                allocation = new StoredAllocation(participantId, allocated.Record, caller.Actor.Role);
 
                 committed = await allocations.CommitAsync(loaded, allocated.State, allocation, cancellationToken).ConfigureAwait(false);
                 _lastCommitted = committed;
@@ -154,7 +152,6 @@ public sealed class AllocateScreening(
                 logger.LogInformation(LogEvents.AllocationCommitted,
                     "Allocated {ParticipantId} to {Arm}: allocation {AllocationNumber} in stratum {Stratum} (attempt {Attempt})",
                     allocation.ParticipantId, allocation.Allocation.Arm, allocation.Allocation.AllocationNumber, allocation.Allocation.Stratum, attempt);
-                await AuditAsync(caller, allocation, cancellationToken).ConfigureAwait(false);
                 await FollowUpAsync(allocation, afterCommit: true, cancellationToken).ConfigureAwait(false);
                 return new AllocationResult.Allocated(allocation, IsNew: true);
             }
@@ -186,26 +183,11 @@ public sealed class AllocateScreening(
         using var participantScope = logger.BeginParticipant(existing.ParticipantId);
         logger.LogInformation(LogEvents.AllocationReturned, "Screening already allocated as {ParticipantId}; returned that allocation",
             existing.ParticipantId);
+        // The request that committed may have stopped before its audit record or follow-up: this retry completes them.
         if (await allocations.IsPendingAsync(existing.ScreeningId, cancellationToken).ConfigureAwait(false))
-        {
-            // The request that committed may have stopped before its audit record: this retry writes it (once, by key).
-            await AuditAsync(caller, existing, cancellationToken).ConfigureAwait(false);
             await FollowUpAsync(existing, afterCommit: false, cancellationToken).ConfigureAwait(false);
-        }
         return new AllocationResult.Allocated(existing, IsNew: false);
     }
-
-    /// <summary>
-    /// The allocation's audit record: entity the screening, after-state the allocation as the site sees it
-    /// (<see cref="AllocationBody"/>) — only its hash is stored, and nothing of the concealed sequence is in it.
-    /// </summary>
-    private Task AuditAsync(CallerContext caller, StoredAllocation allocation, CancellationToken cancellationToken) =>
-        audit.RecordAsync(caller.Actor, new AuditChange(AuditActions.AllocationCreated, "screening", allocation.ScreeningId)
-        {
-            SiteId = allocation.Allocation.SiteId, After = AllocationBody.From(allocation),
-            ProtocolVersion = allocation.Allocation.ProtocolVersion,
-            EventKey = $"{AuditActions.AllocationCreated}:{allocation.ScreeningId}",
-        }, cancellationToken);
 
     /// <summary>
     /// Runs the follow-up; a failure does not undo or hide the committed allocation: it is logged, the caller gets the

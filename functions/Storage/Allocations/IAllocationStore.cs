@@ -3,7 +3,10 @@ using RpsServerless.Core.Allocation;
 namespace RpsServerless.Functions.Storage.Allocations;
 
 /// <summary>An allocation as committed: the full record (concealed audit detail included) and the participant id it gave.</summary>
-public sealed record StoredAllocation(string ParticipantId, AllocationRecord Record)
+/// <param name="ActorRole">The app roles the allocating caller held (as <see cref="Audit.AuditActor.Role"/>), so that whoever
+/// completes the allocation — the request, its retry or the sweep — writes the same audit record; null in rows written
+/// before it was stored.</param>
+public sealed record StoredAllocation(string ParticipantId, AllocationRecord Record, string? ActorRole = null)
 {
     public SiteAllocation Allocation => Record.Allocation;
     public string ScreeningId => Record.Allocation.ScreeningId;

@@ -48,7 +48,7 @@ public sealed class TableAllocationStore(TableServiceClient tables, StorageProvi
             cancellationToken: cancellationToken).ConfigureAwait(false);
         return found.HasValue
             ? new StoredAllocation(found.Value!.GetString("ParticipantId"),
-                JsonSerializer.Deserialize<AllocationRecord>(found.Value.GetString("Record"), Json)!)
+                JsonSerializer.Deserialize<AllocationRecord>(found.Value.GetString("Record"), Json)!, found.Value.GetString("ActorRole"))
             : null;
     }
 
@@ -76,6 +76,7 @@ public sealed class TableAllocationStore(TableServiceClient tables, StorageProvi
             ["AllocatedAt"] = site.AllocatedAt,
             ["ProtocolVersion"] = site.ProtocolVersion,
             ["Actor"] = allocation.Record.Actor,
+            ["ActorRole"] = allocation.ActorRole,
             ["RequestId"] = allocation.Record.RequestId,
             ["Record"] = JsonSerializer.Serialize(allocation.Record, Json),
         };

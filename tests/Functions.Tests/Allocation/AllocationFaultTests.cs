@@ -81,6 +81,13 @@ public class AllocationFaultTests
         Assert.Empty(harness.Allocations.Pending);
         Assert.Equal("NATARS-PKUIH-0001", harness.Screenings.All.Single().ParticipantId);
 
+        // One audit record of the allocation, naming the coordinator who allocated, whoever completed it.
+        var audited = Assert.Single(harness.Audit.Records, r => r.Action == Audit.AuditActions.AllocationCreated);
+        Assert.Equal(screeningId, audited.EntityId);
+        Assert.Equal(allocation.Record.Actor, audited.ActorId);
+        Assert.Equal(allocation.Record.RequestId, audited.RequestId);
+        Assert.Equal("coordinator", audited.ActorRole);
+
         // Messages may be sent again by the repair (their consumers are idempotent), but they are always the same message.
         var events = harness.Queues.On(QueueNames.ParticipantEvents);
         Assert.NotEmpty(events);
