@@ -80,7 +80,9 @@ public class DevHostTests(StorageFixture storage)
     {
         var settings = HostSettings.Load(Path.Combine(AppContext.BaseDirectory, HostSettings.FileName));
         Assert.Equal("api", settings.RoutePrefix);
-        Assert.Equal(2, settings.Queues.BatchSize); // kept low on purpose: docs/operations.md, "Queue concurrency"
+        // One message at a time on purpose: docs/operations.md, "Queue concurrency".
+        Assert.Equal(1, settings.Queues.BatchSize);
+        Assert.Equal(0, settings.Queues.NewBatchThreshold);
         Assert.Equal(5, settings.Queues.MaxDequeueCount);
         Assert.True(settings.Queues.Base64);
     }
