@@ -72,6 +72,22 @@ public class ScheduleStoreTests(StorageFixture storage)
     }
 
     [Fact]
+    public async Task AVersionRowOfTheEarlierLayout_ReadsAsNeverBuilt_AndTheNextWriteReplacesIt()
+    {
+        var participant = NewParticipant();
+        await Table.AddEntityAsync(new TableEntity(participant, TableScheduleStore.VersionRow) { ["ChangedAt"] = DateTimeOffset.UtcNow });
+
+        var read = await Store.LoadAsync(participant, CancellationToken.None);
+        Assert.Empty(read.Visits);
+        Assert.Empty(read.Reminders);
+        Assert.NotNull(read.Version);
+
+        var held = ManyReminders(participant, confirmed: true).Take(2).ToList();
+        await Store.WriteAsync(participant, read, new ScheduleWrite(held, [], Visits()), CancellationToken.None);
+        Assert.Equal(held, (await Store.LoadAsync(participant, CancellationToken.None)).Reminders);
+    }
+
+    [Fact]
     public async Task AShorterScheduleReplacesALongerOne_LeavingNoStalePart()
     {
         var participant = NewParticipant();

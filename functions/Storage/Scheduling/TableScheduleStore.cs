@@ -10,9 +10,8 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 /// <summary>
 /// Table <c>Visits</c>, PartitionKey = participant id. RowKeys: <c>record|000001</c> visit records (append-only,
 /// numbered) and <c>schedule</c>, the version row, which holds the schedule as last built and the reminders it wants
-/// (<see cref="JsonColumns"/>). A rebuild replaces that one entity
-/// ETag-checked — one entity written per step however many visits and reminders there are — so two rebuilds of one
-/// participant cannot interleave their writes.
+/// (<see cref="JsonColumns"/>). A rebuild replaces that one entity ETag-checked — one entity written per step however
+/// many visits and reminders there are — so two rebuilds of one participant cannot interleave their writes.
 /// </summary>
 public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisioner provisioner, TimeProvider time) : IScheduleStore
 {
@@ -36,8 +35,14 @@ public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisi
             if (row.RowKey == VersionRow)
             {
                 version = row.ETag.ToString();
-                visits = JsonColumns.Read<List<ScheduledVisit>>(row, VisitsProperty);
-                reminders = JsonColumns.Read<List<HeldReminder>>(row, RemindersProperty);
+                // A version row of the earlier layout (a row per visit and held reminder; local development data
+                // only) holds neither: the schedule counts as never built, and the next rebuild writes it whole —
+                // reminders insert-if-absent, so none is doubled.
+                if (row.ContainsKey(VisitsProperty))
+                {
+                    visits = JsonColumns.Read<List<ScheduledVisit>>(row, VisitsProperty);
+                    reminders = JsonColumns.Read<List<HeldReminder>>(row, RemindersProperty);
+                }
             }
             else if (row.RowKey.StartsWith(RecordPrefix, StringComparison.Ordinal)) records.Add(ReadRecord(row));
         }
