@@ -8,7 +8,8 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 /// <summary>
 /// Table <c>Reminders</c>: PartitionKey = UTC due year, RowKey = UTC due date <c>yyyyMMdd|</c> + reminder id
 /// (<see cref="ReminderBuckets"/>), column <c>Status</c> (pending | queued | sent | cancelled). Rows are never deleted:
-/// a cancelled reminder stays as the record of what was planned. Every status change is ETag-checked. The release cursor is the row <c>cursor</c>/<c>release</c>.
+/// a cancelled reminder stays as the record of what was planned. Every status change is ETag-checked. The release
+/// cursor is the row <c>cursor</c>/<c>release</c>.
 /// </summary>
 public sealed class TableReminderStore(TableServiceClient tables, StorageProvisioner provisioner, TimeProvider time) : IReminderStore
 {
