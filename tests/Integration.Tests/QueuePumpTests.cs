@@ -89,11 +89,13 @@ public class QueuePumpTests(StorageFixture storage)
         await producer.CreateAsync();
         await producer.SendMessageAsync("slow");
         var calls = 0;
-        var shortLease = FastHost with { MessageLease = TimeSpan.FromSeconds(1) };
+        // Azurite keeps visibility to the second, so a 1 s lease renewed every 0.5 s could lapse on a busy machine (it
+        // did once in a full test run); 2 s renewed every second still needs two renewals to hold the message.
+        var shortLease = FastHost with { MessageLease = TimeSpan.FromSeconds(2) };
         var pump = new QueuePump(Clients(QueueMessageEncoding.None), queueName, shortLease, async (_, ct) =>
         {
             Interlocked.Increment(ref calls);
-            await Task.Delay(TimeSpan.FromSeconds(2.5), ct); // outlives the 1 s lease twice over: renewal must hold it
+            await Task.Delay(TimeSpan.FromSeconds(5), ct); // outlives the 2 s lease twice over: renewal must hold it
         }, NullLogger.Instance);
         var competitor = Clients(QueueMessageEncoding.Base64).GetQueueClient(queueName);
 
