@@ -3,10 +3,13 @@ namespace RpsServerless.Functions.Messaging;
 /// <summary>
 /// The message on queue <c>participant-events</c>: participant <see cref="ParticipantId"/> changed (allocated, visit recorded, status recorded): rebuild what
 /// derives from it (the schedule). It carries no state, only the id and why — the consumer reads the tables, so a
-/// re-delivered or re-sent message changes nothing. JSON: <c>{"participantId":"NATARS-PKUIH-0007","reason":"allocated"}</c>.
+/// re-delivered or re-sent message changes nothing. JSON:
+/// <c>{"participantId":"NATARS-PKUIH-0007","reason":"allocated","screeningId":"scr_…"}</c>.
 /// </summary>
 /// <param name="Reason">One of <see cref="ParticipantEventReasons"/>.</param>
-public sealed record ParticipantEvent(string ParticipantId, string Reason);
+/// <param name="ScreeningId">On <c>allocated</c> events: the allocated screening, whose allocation the handler finishes
+/// (audit record, notification) if it is still pending. Null on other events.</param>
+public sealed record ParticipantEvent(string ParticipantId, string Reason, string? ScreeningId = null);
 
 public static class ParticipantEventReasons
 {

@@ -8,8 +8,11 @@ using RpsServerless.Functions.Workflows;
 
 namespace RpsServerless.Functions.Queues;
 
-/// <summary>Queue <c>participant-events</c>: rebuild the participant's schedule.</summary>
-public sealed class ParticipantEvents(RebuildSchedule rebuild, ILogger<ParticipantEvents> logger)
+/// <summary>
+/// Queue <c>participant-events</c>: rebuild the participant's schedule; on an <c>allocated</c> event first finish the
+/// allocation (audit record, notification) if it is still pending.
+/// </summary>
+public sealed class ParticipantEvents(RebuildSchedule rebuild, AllocationFollowUp allocationFollowUp, ILogger<ParticipantEvents> logger)
 {
     [Function(nameof(OnParticipantEvent))]
     public async Task OnParticipantEvent(
@@ -22,6 +25,8 @@ public sealed class ParticipantEvents(RebuildSchedule rebuild, ILogger<Participa
         using var scope = logger.BeginParticipant(participantEvent.ParticipantId);
         try
         {
+            if (participantEvent is { Reason: ParticipantEventReasons.Allocated, ScreeningId: { } screeningId })
+                await allocationFollowUp.FinishPendingAsync(screeningId, cancellationToken).ConfigureAwait(false);
             await rebuild.RunAsync(participantEvent, cancellationToken).ConfigureAwait(false);
         }
         catch (UnknownParticipantException exception)

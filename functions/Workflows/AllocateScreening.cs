@@ -38,8 +38,9 @@ public abstract record AllocationResult
 /// <c>POST /api/screenings/{id}/allocation</c>. The commit point is one entity-group transaction in the allocation
 /// partition: the state replaced ETag-checked, the record inserted under the screening id, a pending marker inserted.
 /// Whoever loses the race reloads and retries (bounded, with jitter), or finds that the screening was allocated by the
-/// winner and returns that allocation. Everything after the commit (<see cref="AllocationFollowUp"/>) is idempotent and
-/// repaired by a retried request or by the sweep.
+/// winner and returns that allocation. Everything after the commit (<see cref="AllocationFollowUp"/>: this request
+/// writes the participant row and the link and sends the event; the event's handler audits and notifies) is idempotent
+/// and repaired by a retried request or by the sweep.
 /// </summary>
 public sealed class AllocateScreening(
     IScreeningStore screenings,
@@ -190,16 +191,21 @@ public sealed class AllocateScreening(
     }
 
     /// <summary>
-    /// Runs the follow-up; a failure does not undo or hide the committed allocation: it is logged, the caller gets the
-    /// allocation, and the pending marker stays for a retry or the sweep to finish.
+    /// Runs the follow-up: after this request's commit the request's part of it (the <c>participant-events</c> handler
+    /// finishes the rest), for an allocation found pending all of it. A failure does not undo or hide the committed
+    /// allocation: it is logged, the caller gets the allocation, and the pending marker stays for a retry or the sweep.
     /// </summary>
     private async Task FollowUpAsync(StoredAllocation allocation, bool afterCommit, CancellationToken cancellationToken)
     {
         try
         {
             if (afterCommit)
+            {
                 faults.After(AllocationStep.Committed, allocation.ScreeningId);
-            await followUp.CompleteAsync(allocation, cancellationToken).ConfigureAwait(false);
+                await followUp.AnnounceAsync(allocation, cancellationToken).ConfigureAwait(false);
+            }
+            else
+                await followUp.CompleteAsync(allocation, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {

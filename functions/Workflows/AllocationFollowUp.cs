@@ -12,17 +12,20 @@ using RpsServerless.Functions.Storage.Screenings;
 
 namespace RpsServerless.Functions.Workflows;
 
-/// <summary>The steps of an allocation; a fault can be injected after each (tests only). After the commit, the audit record
-/// runs beside the participant row, and the link beside the messages.</summary>
+/// <summary>The steps of an allocation; a fault can be injected after each (tests only). The request runs the first
+/// four (the participant row beside the screening's link, then the event); the <c>participant-events</c> handler runs
+/// the rest (the audit record beside the notification).</summary>
 public enum AllocationStep
 {
     /// <summary>The transaction (state, record, pending marker) is written: the commit point.</summary>
     Committed,
-    Audited,
     ParticipantEnrolled,
     ScreeningLinked,
-    /// <summary>The <c>participant-events</c> message and the notification are both sent.</summary>
-    MessagesQueued,
+    /// <summary>The <c>participant-events</c> message is sent.</summary>
+    EventQueued,
+    Audited,
+    /// <summary>The <c>participant_allocated</c> notification is sent.</summary>
+    NotificationQueued,
 }
 
 /// <summary>
@@ -37,13 +40,21 @@ public class AllocationFaults
 }
 
 /// <summary>
-/// What follows the commit of an allocation: the <c>allocation.created</c> audit record, the participant row, the
-/// screening's link to it, the <c>participant-events</c> message, the <c>participant_allocated</c> notification, and
-/// clearing the pending marker. Every step is idempotent (the audit record written once by its event key; upserts of
-/// values derived from the record alone; messages whose consumers deduplicate), so the request's retry and the sweep
-/// may both run it, any number of times, from any point of failure. The steps that do not depend on one another run
-/// together — the audit record beside the rest; the link and both messages once the participant row exists, which the
-/// <c>participant-events</c> handler reads — and the marker goes only when all of them are done.
+/// What follows the commit of an allocation, in two parts.
+/// <list type="number">
+/// <item><see cref="AnnounceAsync"/>, before the request answers: the participant row beside the screening's link to
+/// it, then the <c>participant-events</c> message (its handler reads the row). After it, everything the coordinator
+/// reads next is in place.</item>
+/// <item><see cref="FinishAsync"/>, run by the <c>participant-events</c> handler (<see cref="FinishPendingAsync"/>):
+/// the <c>allocation.created</c> audit record beside the <c>participant_allocated</c> notification, then clearing the
+/// pending marker. Moving these off the request leaves it five storage requests in four round trips (the screening,
+/// the commit, the row beside the link, the event): under load the audit trail's one hash chain, the notification and
+/// the marker's removal were what allocations waited for (docs/performance.md).</item>
+/// </list>
+/// Every step is idempotent (the audit record written once by its event key; upserts of values derived from the
+/// record alone; messages whose consumers deduplicate), so the request's retry and the sweep may run the whole of it
+/// (<see cref="CompleteAsync"/>) any number of times, from any point of failure, beside the handler. The marker goes
+/// only when every step is done; it is what the retry and the sweep look for.
 /// </summary>
 public sealed class AllocationFollowUp(
     IParticipantEnrolment participants,
@@ -54,41 +65,60 @@ public sealed class AllocationFollowUp(
     AllocationFaults faults,
     ILogger<AllocationFollowUp> logger)
 {
+    /// <summary>Every step: what a retried request and the sweep run for an allocation still pending.</summary>
     public async Task CompleteAsync(StoredAllocation allocation, CancellationToken cancellationToken)
     {
-        var protocol = ProtocolCatalog.Get(allocation.Allocation.ProtocolVersion);
-        var participant = ToParticipant(allocation, protocol);
-
-        await Task.WhenAll(
-            AuditAsync(allocation, cancellationToken),
-            EnrolAndAnnounceAsync(allocation, participant, protocol, cancellationToken)).ConfigureAwait(false);
-
-        await allocations.MarkCompletedAsync(allocation.ScreeningId, cancellationToken).ConfigureAwait(false);
-        logger.LogInformation(LogEvents.AllocationFollowUpCompleted, "Participant {ParticipantId} enrolled and announced",
-            participant.ParticipantId);
+        await AnnounceAsync(allocation, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(allocation, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task EnrolAndAnnounceAsync(StoredAllocation allocation, ParticipantRecord participant, ProtocolDefinition protocol,
-        CancellationToken cancellationToken)
+    /// <summary>The request's part: the participant row and the screening's link, then the <c>participant-events</c>
+    /// message that makes the handler build the schedule and finish the allocation.</summary>
+    public async Task AnnounceAsync(StoredAllocation allocation, CancellationToken cancellationToken)
     {
-        await participants.EnrolAsync(participant, cancellationToken).ConfigureAwait(false);
-        faults.After(AllocationStep.ParticipantEnrolled, allocation.ScreeningId);
+        var participant = ToParticipant(allocation, ProtocolCatalog.Get(allocation.Allocation.ProtocolVersion));
+        await Task.WhenAll(EnrolAsync(), LinkAsync()).ConfigureAwait(false);
+        await queues.SendAsync(QueueNames.ParticipantEvents,
+            new ParticipantEvent(participant.ParticipantId, ParticipantEventReasons.Allocated, allocation.ScreeningId), null,
+            cancellationToken).ConfigureAwait(false);
+        faults.After(AllocationStep.EventQueued, allocation.ScreeningId);
 
-        await Task.WhenAll(LinkAsync(), AnnounceAsync()).ConfigureAwait(false);
+        async Task EnrolAsync()
+        {
+            await participants.EnrolAsync(participant, cancellationToken).ConfigureAwait(false);
+            faults.After(AllocationStep.ParticipantEnrolled, allocation.ScreeningId);
+        }
 
         async Task LinkAsync()
         {
             await screenings.LinkParticipantAsync(allocation.ScreeningId, participant.ParticipantId, cancellationToken).ConfigureAwait(false);
             faults.After(AllocationStep.ScreeningLinked, allocation.ScreeningId);
         }
+    }
 
-        async Task AnnounceAsync()
+    /// <summary>
+    /// The <c>participant-events</c> handler's part for an <c>allocated</c> event: finishes the screening's allocation if
+    /// it is still pending (one read of its marker); a re-delivered or re-sent event finds none and does nothing.
+    /// </summary>
+    public async Task FinishPendingAsync(string screeningId, CancellationToken cancellationToken)
+    {
+        if (await allocations.FindPendingAsync(screeningId, cancellationToken).ConfigureAwait(false) is { } allocation)
+            await FinishAsync(allocation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FinishAsync(StoredAllocation allocation, CancellationToken cancellationToken)
+    {
+        var protocol = ProtocolCatalog.Get(allocation.Allocation.ProtocolVersion);
+        var participant = ToParticipant(allocation, protocol);
+        await Task.WhenAll(AuditAsync(allocation, cancellationToken), NotifyAsync()).ConfigureAwait(false);
+        await allocations.MarkCompletedAsync(allocation.ScreeningId, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation(LogEvents.AllocationFollowUpCompleted, "Allocation of {ParticipantId} audited and announced",
+            participant.ParticipantId);
+
+        async Task NotifyAsync()
         {
-            await Task.WhenAll(
-                queues.SendAsync(QueueNames.ParticipantEvents,
-                    new ParticipantEvent(participant.ParticipantId, ParticipantEventReasons.Allocated), null, cancellationToken),
-                queues.SendAsync(QueueNames.Notifications, Notification(participant, protocol), null, cancellationToken)).ConfigureAwait(false);
-            faults.After(AllocationStep.MessagesQueued, allocation.ScreeningId);
+            await queues.SendAsync(QueueNames.Notifications, Notification(participant, protocol), null, cancellationToken).ConfigureAwait(false);
+            faults.After(AllocationStep.NotificationQueued, allocation.ScreeningId);
         }
     }
 

@@ -6,12 +6,15 @@ namespace RpsServerless.Functions.Workflows;
 
 /// <summary>
 /// The sweep: finds allocations whose follow-up is still pending (a crash or outage after the commit, and no retry
-/// since) and completes them. Markers younger than <see cref="Grace"/> are left to the request still running them.
+/// since) and completes them. Markers younger than <see cref="Grace"/> are left to the request and to the
+/// <c>participant-events</c> handler, which finishes every allocation from the queue.
 /// </summary>
 public sealed class CompletePendingAllocations(
     IAllocationStore allocations, AllocationFollowUp followUp, TimeProvider time, ILogger<CompletePendingAllocations> logger)
 {
-    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
+    /// <summary>Longer than a busy <c>participant-events</c> queue takes to reach an allocation's event (seconds to a
+    /// minute after a burst of hundreds), so that the sweep repairs what stopped instead of racing the handler.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
 
     /// <returns>How many allocations were completed.</returns>
     public async Task<int> RunAsync(CancellationToken cancellationToken)

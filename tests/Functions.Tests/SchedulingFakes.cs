@@ -362,7 +362,11 @@ internal sealed class SchedulingHarness
 
     public SiteWork SiteFunctions => new(TestEndpoint.Create(Idempotency), new ReadWorklist(SiteVisits, SaeClocks, Time), new ReadInbox(Inbox));
 
-    public ParticipantEvents ParticipantEventsFunction => new(Rebuild, NullLogger<ParticipantEvents>.Instance);
+    /// <summary>The handler; its allocation half finds nothing pending here (these tests allocate no screening).</summary>
+    public ParticipantEvents ParticipantEventsFunction => new(Rebuild,
+        new AllocationFollowUp(new Allocation.InMemoryParticipants(), new Allocation.InMemoryScreeningStore(), Queue,
+            new Allocation.InMemoryAllocationStore(), Audit, new AllocationFaults(), NullLogger<AllocationFollowUp>.Instance),
+        NullLogger<ParticipantEvents>.Instance);
 
     public ReleaseDueReminders Timer => new(new ReleaseReminders(Reminders, Queue, Time, NullLogger<ReleaseReminders>.Instance));
 

@@ -55,6 +55,13 @@ public class AllocationSweepTests(StorageFixture storage)
         var allocations = provider.GetRequiredService<IAllocationStore>();
         var sweep = provider.GetRequiredService<CompletePendingAllocations>();
         Assert.True(await allocations.IsPendingAsync(screening.ScreeningId, CancellationToken.None));
+        // The marker carries the allocation, as the participant-events handler reads it to finish it.
+        var pending = await allocations.FindPendingAsync(screening.ScreeningId, CancellationToken.None);
+        Assert.NotNull(pending);
+        Assert.Equal(allocated.Allocation.ParticipantId, pending.ParticipantId);
+        Assert.Equal(allocated.Allocation.ActorRole, pending.ActorRole);
+        Assert.Equal(allocated.Allocation.Allocation, pending.Allocation);
+        Assert.Equal(allocated.Allocation.Record.Actor, pending.Record.Actor);
         Assert.Contains(screening.ScreeningId, await allocations.ListPendingAsync(time.GetUtcNow().AddMinutes(2), CancellationToken.None));
         Assert.DoesNotContain(screening.ScreeningId, await allocations.ListPendingAsync(time.GetUtcNow() - CompletePendingAllocations.Grace, CancellationToken.None));
 
@@ -62,6 +69,7 @@ public class AllocationSweepTests(StorageFixture storage)
         Assert.True(await sweep.RunAsync(CancellationToken.None) >= 1);
 
         Assert.False(await allocations.IsPendingAsync(screening.ScreeningId, CancellationToken.None));
+        Assert.Null(await allocations.FindPendingAsync(screening.ScreeningId, CancellationToken.None));
         var participant = await provider.GetRequiredService<IParticipantDirectory>().FindAsync(allocated.Allocation.ParticipantId, CancellationToken.None);
         Assert.NotNull(participant);
         Assert.Equal(allocated.Allocation.Allocation.AllocationNumber, participant.AllocationNumber);

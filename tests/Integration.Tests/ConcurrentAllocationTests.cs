@@ -65,11 +65,17 @@ public class ConcurrentAllocationTests(StorageFixture storage, ITestOutputHelper
                 Assert.Equal(0, difference);
         }
 
-        // Every follow-up completed: one participant row per allocation, no pending marker left.
+        // One participant row per allocation, written before the answer; every follow-up finished by the
+        // participant-events handler soon after: no pending marker left, one audit record per allocation.
         var participants = await api.RowsAsync(TableNames.Participants, "PartitionKey ne ''");
         Assert.Equal(Requests, participants.Count);
         Assert.Equal(Requests, participants.Select(p => p.GetString("ScreeningId")).Distinct().Count());
-        Assert.Empty(await api.PendingMarkersAsync());
+        await Eventually.HoldsAsync(async () => (await api.PendingMarkersAsync()).Count == 0, TimeSpan.FromSeconds(60),
+            "the participant-events handler finished every allocation");
+        var audited = await api.RowsAsync(TableNames.AuditTrail,
+            $"PartitionKey eq 'chain' and Action eq '{Functions.Audit.AuditActions.AllocationCreated}'");
+        Assert.Equal(Requests, audited.Select(r => r.GetString("EntityId")).Distinct().Count());
+        Assert.Equal(Requests, audited.Count);
         Assert.Equal(Requests + 1, await api.NextAllocationNumberAsync());
     }
 }

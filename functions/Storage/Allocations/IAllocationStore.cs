@@ -17,8 +17,8 @@ public sealed record LoadedAllocationState(AllocationState State, string? ETag);
 
 /// <summary>
 /// The allocation partition (table <c>Allocations</c>, one PartitionKey): the allocation state, one record per
-/// allocated screening, and a "pending" marker per allocation whose follow-up steps (participant row, messages) are
-/// not all known to be done. The commit writes all three in one entity-group transaction.
+/// allocated screening, and a "pending" marker per allocation whose follow-up steps (participant row, link, messages,
+/// audit record) are not all known to be done. The commit writes all three in one entity-group transaction.
 /// </summary>
 public interface IAllocationStore
 {
@@ -38,6 +38,10 @@ public interface IAllocationStore
 
     /// <summary>Whether the allocation's follow-up steps may still be incomplete.</summary>
     Task<bool> IsPendingAsync(string screeningId, CancellationToken cancellationToken);
+
+    /// <summary>The screening's allocation if its follow-up steps may still be incomplete, else null (one read: the
+    /// pending marker carries the allocation).</summary>
+    Task<StoredAllocation?> FindPendingAsync(string screeningId, CancellationToken cancellationToken);
 
     /// <summary>Screening ids of allocations committed before <paramref name="committedBefore"/> whose follow-up is pending.</summary>
     Task<IReadOnlyList<string>> ListPendingAsync(DateTimeOffset committedBefore, CancellationToken cancellationToken);

@@ -14,8 +14,9 @@ namespace RpsServerless.Functions.Storage.Allocations;
 /// concurrent allocations can never both take the same slot.</item>
 /// <item>RowKey = screening id (<c>scr_…</c>): the append-only allocation record; the transaction inserts it, so a
 /// screening can never be allocated twice. Never updated or deleted.</item>
-/// <item>RowKey <c>pending|{screeningId}</c>: inserted in the same transaction, deleted once the participant row and
-/// the messages are done; the sweep finds unfinished allocations with one range query, no scan.</item>
+/// <item>RowKey <c>pending|{screeningId}</c>: inserted in the same transaction with a copy of the record, deleted once
+/// every follow-up step is done; the <c>participant-events</c> handler finishes an allocation from it with one read,
+/// and the sweep finds unfinished allocations with one range query, no scan.</item>
 /// </list>
 /// </summary>
 public sealed class TableAllocationStore(TableServiceClient tables, StorageProvisioner provisioner) : IAllocationStore
@@ -46,11 +47,25 @@ public sealed class TableAllocationStore(TableServiceClient tables, StorageProvi
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
         var found = await Table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, TableKeys.Escape(screeningId),
             cancellationToken: cancellationToken).ConfigureAwait(false);
-        return found.HasValue
-            ? new StoredAllocation(found.Value!.GetString("ParticipantId"),
-                JsonSerializer.Deserialize<AllocationRecord>(found.Value.GetString("Record"), Json)!, found.Value.GetString("ActorRole"))
-            : null;
+        return found.HasValue ? ReadAllocation(found.Value!) : null;
     }
+
+    public async Task<StoredAllocation?> FindPendingAsync(string screeningId, CancellationToken cancellationToken)
+    {
+        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
+        var marker = await Table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, PendingPrefix + TableKeys.Escape(screeningId),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!marker.HasValue)
+            return null;
+        // A marker written before markers carried the allocation: the record has it.
+        return marker.Value!.GetString("Record") is null
+            ? await FindAsync(screeningId, cancellationToken).ConfigureAwait(false)
+            : ReadAllocation(marker.Value);
+    }
+
+    private static StoredAllocation ReadAllocation(TableEntity entity) =>
+        new(entity.GetString("ParticipantId"), JsonSerializer.Deserialize<AllocationRecord>(entity.GetString("Record"), Json)!,
+            entity.GetString("ActorRole"));
 
     public async Task<LoadedAllocationState?> CommitAsync(LoadedAllocationState before, AllocationState after,
         StoredAllocation allocation, CancellationToken cancellationToken)
@@ -80,10 +95,14 @@ public sealed class TableAllocationStore(TableServiceClient tables, StorageProvi
             ["RequestId"] = allocation.Record.RequestId,
             ["Record"] = JsonSerializer.Serialize(allocation.Record, Json),
         };
+        // The marker carries the allocation, so the handler that finishes it reads one row.
         var pending = new TableEntity(PartitionKey, PendingPrefix + TableKeys.Escape(site.ScreeningId))
         {
             ["ScreeningId"] = site.ScreeningId,
             ["CommittedAt"] = site.AllocatedAt,
+            ["ParticipantId"] = allocation.ParticipantId,
+            ["ActorRole"] = allocation.ActorRole,
+            ["Record"] = record.GetString("Record"),
         };
         TableTransactionAction[] actions =
         [

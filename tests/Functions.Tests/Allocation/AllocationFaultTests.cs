@@ -5,12 +5,32 @@ using RpsServerless.Functions.Workflows;
 namespace RpsServerless.Functions.Tests.Allocation;
 
 /// <summary>
-/// A crash after each step of an allocation, then a retry or the sweep: exactly one allocation, one participant, the
-/// messages present, numbers unchanged.
+/// A crash after each step of an allocation — in the request, or in the <c>participant-events</c> handler that
+/// finishes it — then a retry, a re-delivery or the sweep: exactly one allocation, one participant, one audit record,
+/// the messages present, numbers unchanged.
 /// </summary>
 public class AllocationFaultTests
 {
     public static TheoryData<AllocationStep> Steps() => new(Enum.GetValues<AllocationStep>());
+
+    /// <summary>The steps the <c>participant-events</c> handler runs; the request runs the others.</summary>
+    private static readonly AllocationStep[] HandlerSteps = [AllocationStep.Audited, AllocationStep.NotificationQueued];
+
+    public static TheoryData<AllocationStep> StepsOfTheHandler() => new(HandlerSteps);
+
+    /// <summary>Allocates (and hands the event to its handler, for a step of the handler) until the crash.</summary>
+    private static async Task<TestHttp.Written> AllocateUntilTheCrashAsync(AllocationHarness harness, CrashAfter crash,
+        string screeningId, AllocationStep step)
+    {
+        // The commit is the point of no return: the caller gets the allocation even though the follow-up broke off.
+        var first = await harness.AllocateAsync(screeningId);
+        Assert.Equal(201, first.Status);
+        if (HandlerSteps.Contains(step))
+            await Assert.ThrowsAsync<InvalidOperationException>(harness.HandleParticipantEventsAsync);
+        Assert.Equal(1, crash.Crashes);
+        Assert.Contains(screeningId, harness.Allocations.Pending);
+        return first;
+    }
 
     [Theory]
     [MemberData(nameof(Steps))]
@@ -19,18 +39,13 @@ public class AllocationFaultTests
         var crash = new CrashAfter(step);
         using var harness = new AllocationHarness(crash);
         var screeningId = await harness.SubmitEligibleAsync();
-
-        // The commit is the point of no return: the caller gets the allocation even though the follow-up broke off.
-        var first = await harness.AllocateAsync(screeningId);
-        Assert.Equal(1, crash.Crashes);
-        Assert.Equal(201, first.Status);
-        Assert.Contains(screeningId, harness.Allocations.Pending);
+        var first = await AllocateUntilTheCrashAsync(harness, crash, screeningId, step);
 
         var retry = await harness.AllocateAsync(screeningId);
 
         Assert.Equal(200, retry.Status);
         Assert.Equal(first.Body, retry.Body);
-        AssertCompletedOnce(harness, screeningId);
+        await AssertCompletedOnceAsync(harness, screeningId);
     }
 
     [Theory]
@@ -40,15 +55,51 @@ public class AllocationFaultTests
         var crash = new CrashAfter(step);
         using var harness = new AllocationHarness(crash);
         var screeningId = await harness.SubmitEligibleAsync();
-        await harness.AllocateAsync(screeningId);
+        await AllocateUntilTheCrashAsync(harness, crash, screeningId, step);
 
-        // Within the grace period the sweep leaves the allocation to the request that may still be running it.
+        // Within the grace period the sweep leaves the allocation to the request or handler that may still be running it.
         Assert.Equal(0, await harness.Sweep.RunAsync(CancellationToken.None));
         harness.Time.Advance(CompletePendingAllocations.Grace + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await harness.Sweep.RunAsync(CancellationToken.None));
         Assert.Equal(0, await harness.Sweep.RunAsync(CancellationToken.None));
 
-        AssertCompletedOnce(harness, screeningId);
+        await AssertCompletedOnceAsync(harness, screeningId);
+    }
+
+    [Theory]
+    [MemberData(nameof(StepsOfTheHandler))]
+    public async Task CrashInTheHandler_TheRedeliveredEventCompletesIt(AllocationStep step)
+    {
+        var crash = new CrashAfter(step);
+        using var harness = new AllocationHarness(crash);
+        var screeningId = await harness.SubmitEligibleAsync();
+        await AllocateUntilTheCrashAsync(harness, crash, screeningId, step);
+
+        // The message stayed on the queue: its next delivery finishes the allocation.
+        await harness.HandleParticipantEventsAsync();
+
+        await AssertCompletedOnceAsync(harness, screeningId);
+    }
+
+    [Fact]
+    public async Task WithoutACrash_TheHandlerFinishesTheAllocation_AndARedeliveryChangesNothing()
+    {
+        using var harness = new AllocationHarness();
+        var screeningId = await harness.SubmitEligibleAsync();
+        Assert.Equal(201, (await harness.AllocateAsync(screeningId)).Status);
+
+        // Answered with the participant row and link written and the event sent; audit record and notification to come.
+        Assert.Contains(screeningId, harness.Allocations.Pending);
+        Assert.Single(harness.Participants.All);
+        Assert.DoesNotContain(harness.Audit.Records, r => r.Action == Audit.AuditActions.AllocationCreated);
+        Assert.Empty(harness.Queues.On(QueueNames.Notifications));
+
+        await harness.HandleParticipantEventsAsync();
+        await harness.Queues.SendAsync(QueueNames.ParticipantEvents,
+            MessageJson.Deserialize<ParticipantEvent>(Assert.Single(harness.Queues.On(QueueNames.ParticipantEvents))), null, CancellationToken.None);
+
+        await AssertCompletedOnceAsync(harness, screeningId);
+        Assert.Single(harness.Queues.On(QueueNames.Notifications));
     }
 
     [Fact]
@@ -59,17 +110,19 @@ public class AllocationFaultTests
         harness.Queues.FailWith = new Azure.RequestFailedException(503, "queue down");
         Assert.Equal(201, (await harness.AllocateAsync(screeningId)).Status);
 
-        harness.Time.Advance(TimeSpan.FromMinutes(5));
+        harness.Time.Advance(CompletePendingAllocations.Grace + TimeSpan.FromMinutes(1));
         Assert.Equal(0, await harness.Sweep.RunAsync(CancellationToken.None));
         Assert.Contains(screeningId, harness.Allocations.Pending);
 
         harness.Queues.FailWith = null;
         Assert.Equal(1, await harness.Sweep.RunAsync(CancellationToken.None));
-        AssertCompletedOnce(harness, screeningId);
+        await AssertCompletedOnceAsync(harness, screeningId);
     }
 
-    private static void AssertCompletedOnce(AllocationHarness harness, string screeningId)
+    /// <summary>Hands the handler every event still queued (sent again by a repair, or never handled), then checks.</summary>
+    private static async Task AssertCompletedOnceAsync(AllocationHarness harness, string screeningId)
     {
+        await harness.HandleParticipantEventsAsync();
         var allocation = Assert.Single(harness.Allocations.Records);
         var participant = Assert.Single(harness.Participants.All);
         Assert.Equal(screeningId, allocation.ScreeningId);

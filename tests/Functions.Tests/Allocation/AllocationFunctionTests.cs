@@ -259,14 +259,18 @@ public class AllocationFunctionTests
     }
 
     [Fact]
-    public async Task Messages_AreTheParticipantEventAndTheAllocatedNotification()
+    public async Task Messages_TheRequestSendsTheParticipantEvent_ItsHandlerTheAllocatedNotification()
     {
         using var harness = new AllocationHarness();
-        await harness.AllocateAsync(await harness.SubmitEligibleAsync());
+        var screeningId = await harness.SubmitEligibleAsync();
+        await harness.AllocateAsync(screeningId);
 
         var participantEvent = Assert.Single(harness.Queues.On(QueueNames.ParticipantEvents));
-        Assert.Equal("""{"participantId":"NATARS-PKUIH-0001","reason":"allocated"}""", participantEvent);
-        Assert.Equal(new ParticipantEvent("NATARS-PKUIH-0001", "allocated"), MessageJson.Deserialize<ParticipantEvent>(participantEvent));
+        Assert.Equal($$"""{"participantId":"NATARS-PKUIH-0001","reason":"allocated","screeningId":"{{screeningId}}"}""", participantEvent);
+        Assert.Equal(new ParticipantEvent("NATARS-PKUIH-0001", "allocated", screeningId), MessageJson.Deserialize<ParticipantEvent>(participantEvent));
+        Assert.Empty(harness.Queues.On(QueueNames.Notifications));
+
+        await harness.HandleParticipantEventsAsync();
 
         var notification = MessageJson.Deserialize<CoordinatorNotification>(Assert.Single(harness.Queues.On(QueueNames.Notifications)));
         Assert.Equal("ntf_NATARS-PKUIH-0001.participant_allocated", notification.NotificationId);

@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Http;
 using RpsServerless.Functions.Http.Idempotency;
 using RpsServerless.Functions.Messaging;
+using RpsServerless.Functions.Queues;
 using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
 using RpsServerless.Functions.Storage.Allocations;
@@ -139,6 +141,24 @@ internal sealed class AllocationHarness : IDisposable
         if (query is not null)
             request.QueryString = new QueryString(query);
         return await TestHttp.ExecuteAsync(await call(request), request);
+    }
+
+    private int _eventsHandled;
+
+    /// <summary>
+    /// Hands every <c>participant-events</c> message sent since the last call to the queue function, in order, as the
+    /// queue would: a message whose handler throws stays queued (the exception propagates) and comes again next call.
+    /// The schedule half of the handler works on in-memory stores of its own.
+    /// </summary>
+    public async Task HandleParticipantEventsAsync()
+    {
+        var schedules = new InMemoryScheduleStore();
+        var rebuild = new RebuildSchedule(new ParticipantFiles(Participants, schedules, new InMemoryParticipantStatusStore()), schedules,
+            new InMemoryReminderStore(), new InMemorySiteVisitIndex(), Time, NullLogger<RebuildSchedule>.Instance);
+        var handler = new ParticipantEvents(rebuild, _provider.GetRequiredService<AllocationFollowUp>(), NullLogger<ParticipantEvents>.Instance);
+        var events = Queues.On(QueueNames.ParticipantEvents);
+        for (; _eventsHandled < events.Count; _eventsHandled++)
+            await handler.OnParticipantEvent(events[_eventsHandled], CancellationToken.None);
     }
 
     public void Dispose() => _provider.Dispose();

@@ -124,6 +124,11 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
         lock (_gate) return Task.FromResult(_pending.ContainsKey(screeningId));
     }
 
+    public Task<StoredAllocation?> FindPendingAsync(string screeningId, CancellationToken cancellationToken)
+    {
+        lock (_gate) return Task.FromResult(_pending.ContainsKey(screeningId) ? _records[screeningId] : null);
+    }
+
     public Task<IReadOnlyList<string>> ListPendingAsync(DateTimeOffset committedBefore, CancellationToken cancellationToken)
     {
         lock (_gate) return Task.FromResult<IReadOnlyList<string>>(_pending.Where(p => p.Value < committedBefore).Select(p => p.Key).ToList());
