@@ -75,9 +75,7 @@ public static class Composition
         services.AddSingleton<ScreeningIds.Generator>();
         services.AddSingleton<IScreeningStore, TableScreeningStore>();
         services.AddSingleton<IAllocationStore, TableAllocationStore>();
-        services.AddSingleton<TableParticipantDirectory>();
-        services.AddSingleton<IParticipantDirectory>(provider => provider.GetRequiredService<TableParticipantDirectory>());
-        services.AddSingleton<IParticipantEnrolment>(provider => provider.GetRequiredService<TableParticipantDirectory>());
+        services.AddSingleton<IParticipantDirectory, TableParticipantDirectory>();
         services.AddSingleton(provider => new AllocationSeedSource(configuration,
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AllocationSeedSource>>()));
         services.TryAddSingleton<AllocationFaults>(); // the no-op; tests register one that fails on purpose

@@ -118,7 +118,6 @@ var tags = {
 // What the app uses (architecture.md of the shared spec): tables, queues (each with its -poison twin), the topic.
 var tableNames = [
   'Screenings'
-  'Participants'
   'Allocations'
   'Visits'
   'Reminders'

@@ -4,9 +4,9 @@ namespace RpsServerless.Functions.Storage;
 public static class TableNames
 {
     public const string Screenings = "Screenings";
-    public const string Participants = "Participants";
 
-    /// <summary>The allocation partition: stratum cursors and allocation records, written in one transaction.</summary>
+    /// <summary>The allocation partition: the allocation state, allocation records and the participant rows they gave,
+    /// written in one transaction.</summary>
     public const string Allocations = "Allocations";
 
     /// <summary>
@@ -58,7 +58,7 @@ public static class TableNames
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Screenings, Participants, Allocations, Visits, Reminders, Notifications, IdempotencyRecords,
+        Screenings, Allocations, Visits, Reminders, Notifications, IdempotencyRecords,
         ParticipantStatus, SiteVisits, DiseaseAssessments, AdverseEvents, SaeAlarms, FinalPathology, AuditTrail,
         PoisonMessages,
     ];

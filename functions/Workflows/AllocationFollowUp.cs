@@ -13,13 +13,11 @@ using RpsServerless.Functions.Storage.Screenings;
 namespace RpsServerless.Functions.Workflows;
 
 /// <summary>The steps of an allocation; a fault can be injected after each (tests only). The request runs the first
-/// four (the participant row beside the screening's link, then the event); the <c>participant-events</c> handler runs
-/// the rest (the audit record beside the notification).</summary>
+/// three; the <c>participant-events</c> handler runs the rest (the audit record beside the notification).</summary>
 public enum AllocationStep
 {
-    /// <summary>The transaction (state, record, pending marker) is written: the commit point.</summary>
+    /// <summary>The transaction (state, record, participant row, pending marker) is written: the commit point.</summary>
     Committed,
-    ParticipantEnrolled,
     ScreeningLinked,
     /// <summary>The <c>participant-events</c> message is sent.</summary>
     EventQueued,
@@ -40,24 +38,23 @@ public class AllocationFaults
 }
 
 /// <summary>
-/// What follows the commit of an allocation, in two parts.
+/// What follows the commit of an allocation (which wrote the participant row with the record), in two parts.
 /// <list type="number">
-/// <item><see cref="AnnounceAsync"/>, before the request answers: the participant row beside the screening's link to
-/// it, then the <c>participant-events</c> message (its handler reads the row). After it, everything the coordinator
-/// reads next is in place.</item>
+/// <item><see cref="AnnounceAsync"/>, before the request answers: the screening's link to the participant, then the
+/// <c>participant-events</c> message. After it, everything the coordinator reads next is in place.</item>
 /// <item><see cref="FinishAsync"/>, run by the <c>participant-events</c> handler (<see cref="FinishPendingAsync"/>):
 /// the <c>allocation.created</c> audit record beside the <c>participant_allocated</c> notification, then clearing the
-/// pending marker. Moving these off the request leaves it five storage requests in four round trips (the screening,
-/// the commit, the row beside the link, the event): under load the audit trail's one hash chain, the notification and
-/// the marker's removal were what allocations waited for (docs/performance.md).</item>
+/// pending marker. Moving these off the request leaves it four storage requests (the screening, the commit, the link,
+/// the event): under load the audit trail's one hash chain, the notification and the marker's removal were what
+/// allocations waited for (docs/performance.md).</item>
 /// </list>
-/// Every step is idempotent (the audit record written once by its event key; upserts of values derived from the
-/// record alone; messages whose consumers deduplicate), so the request's retry and the sweep may run the whole of it
-/// (<see cref="CompleteAsync"/>) any number of times, from any point of failure, beside the handler. The marker goes
-/// only when every step is done; it is what the retry and the sweep look for.
+/// Every step is idempotent (the audit record written once by its event key; the link derived from the record alone;
+/// messages whose consumers deduplicate), so the request's retry and the sweep may run the whole of it
+/// (<see cref="CompleteAsync"/>) any number of times, from any point of failure, beside the handler. The link comes
+/// before the event, so the handler never clears the marker of an allocation whose link is still to be written. The
+/// marker goes only when every step is done; it is what the retry and the sweep look for.
 /// </summary>
 public sealed class AllocationFollowUp(
-    IParticipantEnrolment participants,
     IScreeningStore screenings,
     IQueueMessageSender queues,
     IAllocationStore allocations,
@@ -72,28 +69,16 @@ public sealed class AllocationFollowUp(
         await FinishAsync(allocation, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The request's part: the participant row and the screening's link, then the <c>participant-events</c>
-    /// message that makes the handler build the schedule and finish the allocation.</summary>
+    /// <summary>The request's part: the screening's link, then the <c>participant-events</c> message that makes the
+    /// handler finish the allocation and build the schedule.</summary>
     public async Task AnnounceAsync(StoredAllocation allocation, CancellationToken cancellationToken)
     {
-        var participant = ToParticipant(allocation, ProtocolCatalog.Get(allocation.Allocation.ProtocolVersion));
-        await Task.WhenAll(EnrolAsync(), LinkAsync()).ConfigureAwait(false);
+        await screenings.LinkParticipantAsync(allocation.ScreeningId, allocation.ParticipantId, cancellationToken).ConfigureAwait(false);
+        faults.After(AllocationStep.ScreeningLinked, allocation.ScreeningId);
         await queues.SendAsync(QueueNames.ParticipantEvents,
-            new ParticipantEvent(participant.ParticipantId, ParticipantEventReasons.Allocated, allocation.ScreeningId), null,
+            new ParticipantEvent(allocation.ParticipantId, ParticipantEventReasons.Allocated, allocation.ScreeningId), null,
             cancellationToken).ConfigureAwait(false);
         faults.After(AllocationStep.EventQueued, allocation.ScreeningId);
-
-        async Task EnrolAsync()
-        {
-            await participants.EnrolAsync(participant, cancellationToken).ConfigureAwait(false);
-            faults.After(AllocationStep.ParticipantEnrolled, allocation.ScreeningId);
-        }
-
-        async Task LinkAsync()
-        {
-            await screenings.LinkParticipantAsync(allocation.ScreeningId, participant.ParticipantId, cancellationToken).ConfigureAwait(false);
-            faults.After(AllocationStep.ScreeningLinked, allocation.ScreeningId);
-        }
     }
 
     /// <summary>
@@ -109,7 +94,7 @@ public sealed class AllocationFollowUp(
     private async Task FinishAsync(StoredAllocation allocation, CancellationToken cancellationToken)
     {
         var protocol = ProtocolCatalog.Get(allocation.Allocation.ProtocolVersion);
-        var participant = ToParticipant(allocation, protocol);
+        var participant = allocation.Participant();
         await Task.WhenAll(AuditAsync(allocation, cancellationToken), NotifyAsync()).ConfigureAwait(false);
         await allocations.MarkCompletedAsync(allocation.ScreeningId, cancellationToken).ConfigureAwait(false);
         logger.LogInformation(LogEvents.AllocationFollowUpCompleted, "Allocation of {ParticipantId} audited and announced",
@@ -142,15 +127,6 @@ public sealed class AllocationFollowUp(
 
     /// <summary>The actor's role in an audit record of an allocation stored before roles were kept with it.</summary>
     public const string UnrecordedRole = "unrecorded";
-
-    /// <summary>The participant row: a pure function of the allocation record.</summary>
-    public static ParticipantRecord ToParticipant(StoredAllocation allocation, ProtocolDefinition protocol)
-    {
-        var site = allocation.Allocation;
-        return new ParticipantRecord(
-            allocation.ParticipantId, site.SiteId, site.ScreeningId, site.Arm, site.Stratum, site.Method, site.AllocationNumber,
-            site.AllocatedAt, SiteClock.Today(protocol, site.SiteId, site.AllocatedAt), site.ProtocolVersion);
-    }
 
     /// <summary>
     /// The <c>participant_allocated</c> notification. Its id is derived from the participant id and every field from

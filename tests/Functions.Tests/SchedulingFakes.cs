@@ -364,7 +364,7 @@ internal sealed class SchedulingHarness
 
     /// <summary>The handler; its allocation half finds nothing pending here (these tests allocate no screening).</summary>
     public ParticipantEvents ParticipantEventsFunction => new(Rebuild,
-        new AllocationFollowUp(new Allocation.InMemoryParticipants(), new Allocation.InMemoryScreeningStore(), Queue,
+        new AllocationFollowUp(new Allocation.InMemoryScreeningStore(), Queue,
             new Allocation.InMemoryAllocationStore(), Audit, new AllocationFaults(), NullLogger<AllocationFollowUp>.Instance),
         NullLogger<ParticipantEvents>.Instance);
 

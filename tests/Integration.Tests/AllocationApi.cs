@@ -7,6 +7,7 @@ using Azure.Data.Tables;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;
+using RpsServerless.Functions.Storage.Participants;
 
 namespace RpsServerless.Integration.Tests;
 
@@ -82,8 +83,12 @@ internal sealed class AllocationApi(StorageFixture storage)
     public Task<List<TableEntity>> PendingMarkersAsync() =>
         RowsAsync(TableNames.Allocations, "PartitionKey eq 'trial' and RowKey ge 'pending|' and RowKey lt 'pending}'");
 
-    public Task<List<TableEntity>> ParticipantsOfAsync(string screeningId) =>
-        RowsAsync(TableNames.Participants, $"ScreeningId eq '{screeningId}'");
+    /// <summary>Every participant row (<see cref="ParticipantRows"/>) in the allocation partition.</summary>
+    public Task<List<TableEntity>> ParticipantRowsAsync(string? filter = null) =>
+        RowsAsync(TableNames.Allocations,
+            "PartitionKey eq 'trial' and RowKey ge 'participant|' and RowKey lt 'participant}'" + (filter is null ? "" : $" and {filter}"));
+
+    public Task<List<TableEntity>> ParticipantsOfAsync(string screeningId) => ParticipantRowsAsync($"ScreeningId eq '{screeningId}'");
 
     public Task<List<TableEntity>> AllocationRecordsOfAsync(string screeningId) =>
         RowsAsync(TableNames.Allocations, $"PartitionKey eq 'trial' and RowKey eq '{screeningId}'");

@@ -65,9 +65,9 @@ public class ConcurrentAllocationTests(StorageFixture storage, ITestOutputHelper
                 Assert.Equal(0, difference);
         }
 
-        // One participant row per allocation, written before the answer; every follow-up finished by the
+        // One participant row per allocation, written by its commit; every follow-up finished by the
         // participant-events handler soon after: no pending marker left, one audit record per allocation.
-        var participants = await api.RowsAsync(TableNames.Participants, "PartitionKey ne ''");
+        var participants = await api.ParticipantRowsAsync();
         Assert.Equal(Requests, participants.Count);
         Assert.Equal(Requests, participants.Select(p => p.GetString("ScreeningId")).Distinct().Count());
         await Eventually.HoldsAsync(async () => (await api.PendingMarkersAsync()).Count == 0, TimeSpan.FromSeconds(60),

@@ -14,43 +14,18 @@ using RpsServerless.Functions.Storage.Participants;
 namespace RpsServerless.Integration.Tests;
 
 /// <summary>
-/// Participants in table <c>Participants</c> (PartitionKey = site id, RowKey = participant id), written and read the
-/// way the allocation workflow's directory does; test-only, until that directory is merged.
+/// Participant rows written straight into the allocation partition (<see cref="ParticipantRows"/>), as the allocation
+/// commit writes them, for schedule tests that need participants without allocating; read back through the app's own
+/// directory.
 /// </summary>
-internal sealed class TableParticipantRows(TableServiceClient tables) : IParticipantDirectory
+internal sealed class TableParticipantRows(TableServiceClient tables)
 {
-    private TableClient Table => tables.GetTableClient(TableNames.Participants);
-
     public async Task InsertAsync(ParticipantRecord participant)
     {
-        await Table.CreateIfNotExistsAsync();
-        await Table.AddEntityAsync(new TableEntity(participant.SiteId, participant.ParticipantId)
-        {
-            ["ScreeningId"] = participant.ScreeningId,
-            ["Arm"] = participant.Arm,
-            ["Stratum"] = participant.Stratum,
-            ["Method"] = ContractName.Of(participant.Method),
-            ["AllocationNumber"] = participant.AllocationNumber,
-            ["AllocatedAt"] = participant.AllocatedAt,
-            ["AllocatedOn"] = participant.AllocatedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["ProtocolVersion"] = participant.ProtocolVersion,
-        });
+        var table = tables.GetTableClient(TableNames.Allocations);
+        await table.CreateIfNotExistsAsync();
+        await table.AddEntityAsync(ParticipantRows.ToEntity(participant));
     }
-
-    public async Task<ParticipantRecord?> FindAsync(string participantId, CancellationToken cancellationToken)
-    {
-        if (!ParticipantIds.TrySiteOf(participantId, out var siteId)) return null;
-        var found = await Table.GetEntityIfExistsAsync<TableEntity>(siteId, participantId, cancellationToken: cancellationToken);
-        if (!found.HasValue) return null;
-        var row = found.Value!;
-        ContractName.TryParse<AllocationMethod>(row.GetString("Method")!, out var method);
-        return new ParticipantRecord(participantId, siteId, row.GetString("ScreeningId")!, row.GetString("Arm")!, row.GetString("Stratum")!,
-            method, row.GetInt32("AllocationNumber")!.Value, row.GetDateTimeOffset("AllocatedAt")!.Value,
-            DateOnly.ParseExact(row.GetString("AllocatedOn")!, "yyyy-MM-dd", CultureInfo.InvariantCulture), row.GetString("ProtocolVersion")!);
-    }
-
-    public Task<Functions.Storage.Participants.Page<ParticipantRecord>> ListBySiteAsync(string siteId, string? continuationToken, int pageSize, CancellationToken cancellationToken) =>
-        throw new NotSupportedException();
 }
 
 /// <summary>
@@ -88,8 +63,6 @@ public sealed class ScheduleHostFixture : IAsyncLifetime
             {
                 services.AddSingleton<TimeProvider>(Time);
                 services.AddSingleton<ILoggerProvider>(Logs);
-                services.RemoveAll<IParticipantDirectory>();
-                services.AddSingleton<IParticipantDirectory>(Participants);
                 services.AddSingleton(settings with
                 {
                     Queues = settings.Queues with

@@ -1,4 +1,7 @@
 using RpsServerless.Core.Allocation;
+using RpsServerless.Core.Protocol;
+using RpsServerless.Core.Scheduling;
+using RpsServerless.Functions.Storage.Participants;
 
 namespace RpsServerless.Functions.Storage.Allocations;
 
@@ -10,6 +13,17 @@ public sealed record StoredAllocation(string ParticipantId, AllocationRecord Rec
 {
     public SiteAllocation Allocation => Record.Allocation;
     public string ScreeningId => Record.Allocation.ScreeningId;
+
+    /// <summary>The participant as allocated: a pure function of the record, anchored on the site-local date of the
+    /// allocation instant under the protocol version that allocated.</summary>
+    public ParticipantRecord Participant()
+    {
+        var site = Allocation;
+        var protocol = ProtocolCatalog.Get(site.ProtocolVersion);
+        return new ParticipantRecord(
+            ParticipantId, site.SiteId, site.ScreeningId, site.Arm, site.Stratum, site.Method, site.AllocationNumber,
+            site.AllocatedAt, SiteClock.Today(protocol, site.SiteId, site.AllocatedAt), site.ProtocolVersion);
+    }
 }
 
 /// <summary>The allocation state as loaded, with the version token the commit must still match (null: no state row yet).</summary>
@@ -17,8 +31,8 @@ public sealed record LoadedAllocationState(AllocationState State, string? ETag);
 
 /// <summary>
 /// The allocation partition (table <c>Allocations</c>, one PartitionKey): the allocation state, one record per
-/// allocated screening, and a "pending" marker per allocation whose follow-up steps (participant row, link, messages,
-/// audit record) are not all known to be done. The commit writes all three in one entity-group transaction.
+/// allocated screening, the participant row it gave, and a "pending" marker per allocation whose follow-up steps (link,
+/// messages, audit record) are not all known to be done. The commit writes all four in one entity-group transaction.
 /// </summary>
 public interface IAllocationStore
 {
@@ -28,7 +42,8 @@ public interface IAllocationStore
 
     /// <summary>
     /// One transaction: replace the state if its version is still <paramref name="before"/>'s (insert it when there was
-    /// none), insert the record keyed by screening id, insert the pending marker. All or nothing.
+    /// none), insert the record keyed by screening id, the participant row (<see cref="StoredAllocation.Participant"/>)
+    /// and the pending marker. All or nothing.
     /// </summary>
     /// <returns>The state as now stored, with its new version (what the next commit must match); null when nothing was
     /// written: the state changed since it was loaded, or the screening's record exists already. The caller then looks

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using RpsServerless.Core.Allocation;
 using RpsServerless.Core.Protocol;
+using RpsServerless.Functions.Storage.Participants;
 
 namespace RpsServerless.Functions.Storage.Allocations;
 
@@ -14,6 +15,8 @@ namespace RpsServerless.Functions.Storage.Allocations;
 /// concurrent allocations can never both take the same slot.</item>
 /// <item>RowKey = screening id (<c>scr_…</c>): the append-only allocation record; the transaction inserts it, so a
 /// screening can never be allocated twice. Never updated or deleted.</item>
+/// <item>RowKey <c>participant|{siteId}|{participantId}</c>: the participant row (<see cref="ParticipantRows"/>), inserted
+/// in the same transaction, so the participant exists exactly when its allocation does. Never updated or deleted.</item>
 /// <item>RowKey <c>pending|{screeningId}</c>: inserted in the same transaction with a copy of the record, deleted once
 /// every follow-up step is done; the <c>participant-events</c> handler finishes an allocation from it with one read,
 /// and the sweep finds unfinished allocations with one range query, no scan.</item>
@@ -110,6 +113,7 @@ public sealed class TableAllocationStore(TableServiceClient tables, StorageProvi
                 ? new TableTransactionAction(TableTransactionActionType.Add, state)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, new ETag(before.ETag)),
             new(TableTransactionActionType.Add, record),
+            new(TableTransactionActionType.Add, ParticipantRows.ToEntity(allocation.Participant())),
             new(TableTransactionActionType.Add, pending),
         ];
         try

@@ -59,7 +59,6 @@ internal sealed class AllocationHarness : IDisposable
         services.AddSingleton<IScreeningStore>(Screenings);
         services.AddSingleton<IAllocationStore>(Allocations);
         services.AddSingleton<IParticipantDirectory>(Participants);
-        services.AddSingleton<IParticipantEnrolment>(Participants);
         services.AddSingleton<IQueueMessageSender>(Queues);
         services.AddSingleton<IAuditTrail>(Audit);
         // The app's own access control (ApiAccess) over the test token authority: every request carries a token.
@@ -73,7 +72,7 @@ internal sealed class AllocationHarness : IDisposable
     public InMemoryIdempotencyStore Idempotency { get; } = new();
     public InMemoryScreeningStore Screenings { get; } = new();
     public InMemoryAllocationStore Allocations { get; } = new();
-    public InMemoryParticipants Participants { get; } = new();
+    public InMemoryParticipants Participants => Allocations.Participants;
     public RecordingQueueSender Queues { get; } = new();
     public InMemoryAuditTrail Audit { get; } = new();
 

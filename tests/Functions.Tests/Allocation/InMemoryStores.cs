@@ -63,6 +63,9 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
     private readonly Dictionary<string, StoredAllocation> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _pending = new(StringComparer.Ordinal);
 
+    /// <summary>The participant rows of the partition: the commit inserts one with each record.</summary>
+    public InMemoryParticipants Participants { get; } = new();
+
     public Func<Task>? BeforeCommit { get; set; }
     public Exception? FailCommitWith { get; set; }
     public int Commits { get; private set; }
@@ -105,7 +108,8 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
         lock (_gate)
         {
             var current = _version == 0 ? null : _version.ToString();
-            if (current != before.ETag || _records.ContainsKey(allocation.ScreeningId))
+            // As the table's transaction: all or nothing, refused on a stale state, an existing record or a taken id.
+            if (current != before.ETag || _records.ContainsKey(allocation.ScreeningId) || !Participants.TryAdd(allocation.Participant()))
             {
                 Conflicts++;
                 return null;
@@ -141,17 +145,18 @@ internal sealed class InMemoryAllocationStore : IAllocationStore
     }
 }
 
-internal sealed class InMemoryParticipants : IParticipantDirectory, IParticipantEnrolment
+/// <summary>The participant rows, which <see cref="InMemoryAllocationStore"/> inserts with each commit.</summary>
+internal sealed class InMemoryParticipants : IParticipantDirectory
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, ParticipantRecord> _rows = new(StringComparer.Ordinal);
 
     public IReadOnlyList<ParticipantRecord> All { get { lock (_gate) return _rows.Values.ToList(); } }
 
-    public Task EnrolAsync(ParticipantRecord participant, CancellationToken cancellationToken)
+    /// <summary>Inserts the row; false (and nothing changed) when the id is taken, as the table's insert would fail.</summary>
+    public bool TryAdd(ParticipantRecord participant)
     {
-        lock (_gate) _rows[participant.ParticipantId] = participant;
-        return Task.CompletedTask;
+        lock (_gate) return _rows.TryAdd(participant.ParticipantId, participant);
     }
 
     public Task<ParticipantRecord?> FindAsync(string participantId, CancellationToken cancellationToken)
