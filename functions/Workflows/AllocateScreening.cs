@@ -36,11 +36,11 @@ public abstract record AllocationResult
 
 /// <summary>
 /// <c>POST /api/screenings/{id}/allocation</c>. The commit point is one entity-group transaction in the allocation
-/// partition: the state replaced ETag-checked, the record inserted under the screening id, a pending marker inserted.
-/// Whoever loses the race reloads and retries (bounded, with jitter), or finds that the screening was allocated by the
-/// winner and returns that allocation. Everything after the commit (<see cref="AllocationFollowUp"/>: this request
-/// writes the participant row and the link and sends the event; the event's handler audits and notifies) is idempotent
-/// and repaired by a retried request or by the sweep.
+/// partition: the state replaced ETag-checked, the record inserted under the screening id beside the participant row
+/// and a pending marker. Whoever loses the race reloads and retries (bounded, with jitter), or finds that the screening
+/// was allocated by the winner and returns that allocation. Everything after the commit (<see cref="AllocationFollowUp"/>:
+/// this request writes the screening's link and sends the event; the event's handler audits and notifies) is
+/// idempotent and repaired by a retried request or by the sweep.
 /// </summary>
 public sealed class AllocateScreening(
     IScreeningStore screenings,

@@ -56,6 +56,38 @@ public class ScreeningAllocationTests(StorageFixture storage)
         Assert.Equal(HttpStatusCode.NotFound, (await _api.GetAsync("api/sites/NOWHERE/screenings")).Status);
     }
 
+    /// <summary>The participant rows share the allocation partition with every other site's: the site's key range,
+    /// paged, gives exactly that site's participants in allocation order.</summary>
+    [Fact]
+    public async Task SiteParticipants_PageThroughTheSitesRowsOnly_InAllocationOrder()
+    {
+        var mine = new List<string>();
+        foreach (var site in new[] { "QDUAH", "PKUIH", "QDUAH", "QDUAH", "FUSCC" })
+        {
+            var allocated = await _api.AllocateAsync(await _api.SubmitEligibleAsync(site));
+            Assert.Equal(HttpStatusCode.Created, allocated.Status);
+            if (site == "QDUAH") mine.Add(allocated.Json.GetProperty("participantId").GetString()!);
+        }
+
+        var listed = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await _api.GetAsync("api/sites/QDUAH/participants?pageSize=2"
+                                           + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)));
+            Assert.Equal(HttpStatusCode.OK, page.Status);
+            listed.AddRange(page.Json.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("participantId").GetString()!));
+            token = page.Json.GetProperty("continuationToken").GetString();
+        } while (token is not null);
+
+        // Other tests may have allocated at QDUAH before: all of the site's rows, in order, this test's last.
+        Assert.All(listed, id => Assert.StartsWith("NATARS-QDUAH-", id, StringComparison.Ordinal));
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+        Assert.Equal(mine, listed.TakeLast(3));
+        Assert.Equal((await _api.ParticipantRowsAsync("SiteId eq 'QDUAH'")).Count, listed.Count);
+    }
+
     [Fact]
     public async Task Allocate_Is201_Then200WithTheSameBody_AndTheParticipantIsReadable()
     {
