@@ -124,7 +124,6 @@ var tableNames = [
   'Notifications'
   'IdempotencyRecords'
   'AuditTrail'
-  'ParticipantStatus'
   'SiteVisits'
   'DiseaseAssessments'
   'AdverseEvents'

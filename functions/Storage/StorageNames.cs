@@ -10,8 +10,9 @@ public static class TableNames
     public const string Allocations = "Allocations";
 
     /// <summary>
-    /// PartitionKey = participant id: the visit records (append-only), the schedule as last built, the set of
-    /// reminders the schedule wants, and the row that versions them. One partition read loads a participant's schedule.
+    /// PartitionKey = participant id: the visit records and status records (append-only), the schedule as last built
+    /// and the reminders it wants, on the row that versions them. One partition read loads what a participant's
+    /// schedule is built from.
     /// </summary>
     public const string Visits = "Visits";
 
@@ -22,9 +23,6 @@ public static class TableNames
     public const string Notifications = "Notifications";
 
     public const string IdempotencyRecords = "IdempotencyRecords";
-
-    /// <summary>PartitionKey = participant id, RowKey = record number: vital status, withdrawal, … (append-only).</summary>
-    public const string ParticipantStatus = "ParticipantStatus";
 
     /// <summary>PartitionKey = site id, RowKey = participant id | visit id: the site's visits, for the worklist.</summary>
     public const string SiteVisits = "SiteVisits";
@@ -59,7 +57,7 @@ public static class TableNames
     public static IReadOnlyList<string> All { get; } =
     [
         Screenings, Allocations, Visits, Reminders, Notifications, IdempotencyRecords,
-        ParticipantStatus, SiteVisits, DiseaseAssessments, AdverseEvents, SaeAlarms, FinalPathology, AuditTrail,
+        SiteVisits, DiseaseAssessments, AdverseEvents, SaeAlarms, FinalPathology, AuditTrail,
         PoisonMessages,
     ];
 }

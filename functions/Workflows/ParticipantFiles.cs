@@ -40,19 +40,19 @@ public sealed record ParticipantFile(
     }
 }
 
-/// <summary>Loads a participant's file: the allocation (through <see cref="IParticipantDirectory"/>), visits and status records.</summary>
-public sealed class ParticipantFiles(IParticipantDirectory directory, IScheduleStore schedules, IParticipantStatusStore statuses)
+/// <summary>Loads a participant's file: the participant row (through <see cref="IParticipantDirectory"/>) beside the
+/// participant's visit and status records (one partition read): two requests, side by side.</summary>
+public sealed class ParticipantFiles(IParticipantDirectory directory, IParticipantRecordsReader records)
 {
     /// <summary>The participant's file, or null when no participant has that id.</summary>
     public async Task<ParticipantFile?> LoadAsync(string participantId, CancellationToken cancellationToken)
     {
         var participant = directory.FindAsync(participantId, cancellationToken);
-        var schedule = schedules.LoadAsync(participantId, cancellationToken);
-        var records = statuses.LoadAsync(participantId, cancellationToken);
-        await Task.WhenAll(participant, schedule, records).ConfigureAwait(false);
+        var stored = records.LoadAsync(participantId, cancellationToken);
+        await Task.WhenAll(participant, stored).ConfigureAwait(false);
         if (await participant.ConfigureAwait(false) is not { } found) return null;
-        return new ParticipantFile(found, ProtocolCatalog.Get(found.ProtocolVersion), await schedule.ConfigureAwait(false),
-            await records.ConfigureAwait(false));
+        var (schedule, statuses) = await stored.ConfigureAwait(false);
+        return new ParticipantFile(found, ProtocolCatalog.Get(found.ProtocolVersion), schedule, statuses);
     }
 }
 
@@ -60,15 +60,12 @@ public sealed class ParticipantFiles(IParticipantDirectory directory, IScheduleS
 /// The exports' view of a participant's timeline (<see cref="RpsServerless.Functions.Exports.IParticipantTimelineSource"/>), read from the
 /// same visit and status records the schedule is built from, so the calendar and FHIR feeds never disagree with it.
 /// </summary>
-public sealed class StoredParticipantTimelines(IScheduleStore schedules, IParticipantStatusStore statuses)
+public sealed class StoredParticipantTimelines(IParticipantRecordsReader records)
     : RpsServerless.Functions.Exports.IParticipantTimelineSource
 {
     public async Task<ParticipantTimeline> LoadAsync(ParticipantRecord participant, CancellationToken cancellationToken)
     {
-        var schedule = schedules.LoadAsync(participant.ParticipantId, cancellationToken);
-        var records = statuses.LoadAsync(participant.ParticipantId, cancellationToken);
-        await Task.WhenAll(schedule, records).ConfigureAwait(false);
-        return new ParticipantFile(participant, ProtocolCatalog.Get(participant.ProtocolVersion),
-            await schedule.ConfigureAwait(false), await records.ConfigureAwait(false)).Timeline;
+        var (schedule, statuses) = await records.LoadAsync(participant.ParticipantId, cancellationToken).ConfigureAwait(false);
+        return new ParticipantFile(participant, ProtocolCatalog.Get(participant.ProtocolVersion), schedule, statuses).Timeline;
     }
 }

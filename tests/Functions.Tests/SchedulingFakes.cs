@@ -236,6 +236,13 @@ internal sealed class InMemorySiteVisitIndex : ISiteVisitIndex
             .Select(r => new SiteVisit(r.Key.Participant, r.Value)).ToList());
 }
 
+/// <summary>The two in-memory stores read side by side, as the table partition holds them together.</summary>
+internal sealed class InMemoryParticipantRecords(IScheduleStore schedules, IParticipantStatusStore statuses) : IParticipantRecordsReader
+{
+    public async Task<ParticipantRecords> LoadAsync(string participantId, CancellationToken cancellationToken) =>
+        new(await schedules.LoadAsync(participantId, cancellationToken), await statuses.LoadAsync(participantId, cancellationToken));
+}
+
 internal sealed class InMemoryParticipantStatusStore : IParticipantStatusStore
 {
     public Dictionary<string, List<ParticipantStatusRecord>> Records { get; } = new(StringComparer.Ordinal);
@@ -348,7 +355,7 @@ internal sealed class SchedulingHarness
     public InMemoryIdempotencyStore Idempotency { get; } = new();
     public InMemoryAuditTrail Audit { get; } = new();
 
-    public ParticipantFiles Files => new(Directory, Schedules, Statuses);
+    public ParticipantFiles Files => new(Directory, new InMemoryParticipantRecords(Schedules, Statuses));
     public ReadSchedule ReadSchedule => new(Files, Reminders, Time);
     public RebuildSchedule Rebuild => new(Files, Schedules, Reminders, SiteVisits, Time, NullLogger<RebuildSchedule>.Instance);
 

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using RpsServerless.Core.Outcomes;
 using RpsServerless.Core.Protocol;
 using RpsServerless.Core.Scheduling;
 using RpsServerless.Functions.Storage;
@@ -33,6 +34,38 @@ public class ScheduleStoreTests(StorageFixture storage)
             VisitStatus.Scheduled, null),
         new("SURG", VisitKind.Surgery, "Surgery", null, null, null, VisitStatus.PendingAnchor, null),
     ];
+
+    /// <summary>Visit records, the schedule and status records share the participant's partition: one query reads
+    /// them all, and each store still reads only its own rows.</summary>
+    [Fact]
+    public async Task VisitAndStatusRecords_ShareThePartition_AndOneQueryReadsBoth()
+    {
+        var participant = NewParticipant();
+        var statuses = storage.DevHost.Services.GetRequiredService<IParticipantStatusStore>();
+        var recordedAt = new DateTimeOffset(2027, 2, 1, 3, 0, 0, TimeSpan.Zero);
+        var written = await Store.WriteAsync(participant, ParticipantScheduleState.Empty, new ScheduleWrite([], [], Visits()), CancellationToken.None);
+        Assert.True(await Store.TryAppendRecordAsync(participant,
+            new StoredVisitRecord(1, RecordedVisit.Completed("C1D1", new DateOnly(2027, 1, 5)), recordedAt), CancellationToken.None));
+        Assert.True(await statuses.TryAppendAsync(participant,
+            new ParticipantStatusRecord(1, new AliveOn(new DateOnly(2027, 1, 20)), recordedAt), CancellationToken.None));
+        Assert.True(await statuses.TryAppendAsync(participant,
+            new ParticipantStatusRecord(2, new Died(new DateOnly(2027, 1, 30), DeathCause.Sarcoma), recordedAt), CancellationToken.None));
+        Assert.False(await statuses.TryAppendAsync(participant,
+            new ParticipantStatusRecord(2, new AliveOn(new DateOnly(2027, 1, 31)), recordedAt), CancellationToken.None));
+
+        var both = await storage.DevHost.Services.GetRequiredService<IParticipantRecordsReader>().LoadAsync(participant, CancellationToken.None);
+
+        Assert.Equal(["C1D1"], both.Schedule.Records.Select(r => r.Visit.VisitId));
+        Assert.Equal(Visits(), both.Schedule.Visits);
+        Assert.Equal(written.Version, both.Schedule.Version);
+        Assert.Equal([new AliveOn(new DateOnly(2027, 1, 20)), new Died(new DateOnly(2027, 1, 30), DeathCause.Sarcoma)],
+            both.Statuses.Select(r => r.Event));
+        Assert.Equal([1, 2], both.Statuses.Select(r => r.Sequence));
+        Assert.Equal(both.Statuses.Select(r => r.Event), (await statuses.LoadAsync(participant, CancellationToken.None)).Select(r => r.Event));
+        Assert.Equal(both.Schedule.Records, (await Store.LoadAsync(participant, CancellationToken.None)).Records);
+        Assert.Equal(["record|000001", "schedule", "status|000001", "status|000002"],
+            Table.Query<TableEntity>($"PartitionKey eq '{participant}'").Select(r => r.RowKey));
+    }
 
     [Fact]
     public async Task AHeldScheduleLongerThanOneProperty_ReadsBackWhole_FromOneEntity()

@@ -2,7 +2,7 @@ using RpsServerless.Core.Outcomes;
 
 namespace RpsServerless.Functions.Storage.Scheduling;
 
-/// <summary>Table <c>ParticipantStatus</c>: PartitionKey = participant id, RowKey = record number. Append-only.</summary>
+/// <summary>A participant's status records (death, withdrawal, …), numbered from 1. Append-only.</summary>
 public interface IParticipantStatusStore
 {
     Task<IReadOnlyList<ParticipantStatusRecord>> LoadAsync(string participantId, CancellationToken cancellationToken);

@@ -8,35 +8,46 @@ using RpsServerless.Core.Protocol;
 namespace RpsServerless.Functions.Storage.Scheduling;
 
 /// <summary>
-/// Table <c>ParticipantStatus</c>: PartitionKey = participant id, RowKey = record number (<c>000001</c>). Each row
-/// keeps the report in its canonical JSON body (the shape of <c>POST …/status</c>), read back with the same parser that
-/// checked it, so storage and API can never disagree about what a status means.
+/// Status records in the participant's partition of table <c>Visits</c> (PartitionKey = participant id), RowKey
+/// <c>status|000001</c> by record number, beside the visit records and the schedule they shape, so that one partition
+/// query reads everything a schedule is built from (<see cref="TableParticipantRecords"/>). Each row keeps the report in
+/// its canonical JSON body (the shape of <c>POST …/status</c>), read back with the same parser that checked it, so
+/// storage and API can never disagree about what a status means.
 /// </summary>
 public sealed class TableParticipantStatusStore(TableServiceClient tables, StorageProvisioner provisioner) : IParticipantStatusStore
 {
-    private TableClient Table => tables.GetTableClient(TableNames.ParticipantStatus);
+    internal const string StatusPrefix = "status|";
+    // The first character after '|': the upper bound of the status rows' key range.
+    private const string StatusEnd = "status}";
+
+    private TableClient Table => tables.GetTableClient(TableNames.Visits);
 
     public async Task<IReadOnlyList<ParticipantStatusRecord>> LoadAsync(string participantId, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
         var records = new List<ParticipantStatusRecord>();
-        var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(participantId))}";
+        var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(participantId))} and RowKey ge '{StatusPrefix}' and RowKey lt '{StatusEnd}'";
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            var parsed = OutcomeBodyParser.Status(row.GetString("Body") ?? "");
-            if (!parsed.IsValid)
-                throw new InvalidDataException($"Status record {row.PartitionKey}/{row.RowKey} no longer parses.");
-            records.Add(new ParticipantStatusRecord(
-                int.Parse(row.RowKey, CultureInfo.InvariantCulture), parsed.Value.Event,
-                row.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue, parsed.Value.CorrectsRecord, parsed.Value.CorrectionReason));
-        }
+            records.Add(ReadRow(row));
         return records.OrderBy(r => r.Sequence).ToList();
+    }
+
+    internal static bool IsStatusRow(TableEntity row) => row.RowKey.StartsWith(StatusPrefix, StringComparison.Ordinal);
+
+    internal static ParticipantStatusRecord ReadRow(TableEntity row)
+    {
+        var parsed = OutcomeBodyParser.Status(row.GetString("Body") ?? "");
+        if (!parsed.IsValid)
+            throw new InvalidDataException($"Status record {row.PartitionKey}/{row.RowKey} no longer parses.");
+        return new ParticipantStatusRecord(
+            int.Parse(row.RowKey[StatusPrefix.Length..], CultureInfo.InvariantCulture), parsed.Value.Event,
+            row.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue, parsed.Value.CorrectsRecord, parsed.Value.CorrectionReason);
     }
 
     public async Task<bool> TryAppendAsync(string participantId, ParticipantStatusRecord record, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var row = new TableEntity(TableKeys.Escape(participantId), record.Sequence.ToString("D6", CultureInfo.InvariantCulture))
+        var row = new TableEntity(TableKeys.Escape(participantId), StatusPrefix + record.Sequence.ToString("D6", CultureInfo.InvariantCulture))
         {
             ["Status"] = ContractName.Of(record.Event.Kind),
             ["Date"] = record.Event.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

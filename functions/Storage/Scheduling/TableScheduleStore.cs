@@ -9,7 +9,8 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 
 /// <summary>
 /// Table <c>Visits</c>, PartitionKey = participant id. RowKeys: <c>record|000001</c> visit records (append-only,
-/// numbered) and <c>schedule</c>, the version row, which holds the schedule as last built and the reminders it wants
+/// numbered; the status records are <c>status|000001</c> in the same partition, <see cref="TableParticipantStatusStore"/>)
+/// and <c>schedule</c>, the version row, which holds the schedule as last built and the reminders it wants
 /// (<see cref="JsonColumns"/>). A rebuild replaces that one entity ETag-checked — one entity written per step however
 /// many visits and reminders there are — so two rebuilds of one participant cannot interleave their writes.
 /// </summary>
@@ -25,28 +26,45 @@ public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisi
     public async Task<ParticipantScheduleState> LoadAsync(string participantId, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var records = new List<StoredVisitRecord>();
-        IReadOnlyList<ScheduledVisit> visits = [];
-        IReadOnlyList<HeldReminder> reminders = [];
-        string? version = null;
+        var rows = new ScheduleRows();
         var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(participantId))}";
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            rows.TryAdd(row);
+        return rows.State();
+    }
+
+    /// <summary>Collects the schedule's rows of a partition read (version row, visit records) into its state.</summary>
+    internal sealed class ScheduleRows
+    {
+        private readonly List<StoredVisitRecord> _records = [];
+        private IReadOnlyList<ScheduledVisit> _visits = [];
+        private IReadOnlyList<HeldReminder> _reminders = [];
+        private string? _version;
+
+        /// <summary>Takes the row if it is the schedule's; false for any other row of the partition.</summary>
+        public bool TryAdd(TableEntity row)
         {
             if (row.RowKey == VersionRow)
             {
-                version = row.ETag.ToString();
+                _version = row.ETag.ToString();
                 // A version row of the earlier layout (a row per visit and held reminder; local development data
                 // only) holds neither: the schedule counts as never built, and the next rebuild writes it whole —
                 // reminders insert-if-absent, so none is doubled.
                 if (row.ContainsKey(VisitsProperty))
                 {
-                    visits = JsonColumns.Read<List<ScheduledVisit>>(row, VisitsProperty);
-                    reminders = JsonColumns.Read<List<HeldReminder>>(row, RemindersProperty);
+                    _visits = JsonColumns.Read<List<ScheduledVisit>>(row, VisitsProperty);
+                    _reminders = JsonColumns.Read<List<HeldReminder>>(row, RemindersProperty);
                 }
+                return true;
             }
-            else if (row.RowKey.StartsWith(RecordPrefix, StringComparison.Ordinal)) records.Add(ReadRecord(row));
+            if (!row.RowKey.StartsWith(RecordPrefix, StringComparison.Ordinal))
+                return false;
+            _records.Add(ReadRecord(row));
+            return true;
         }
-        return new ParticipantScheduleState(records.OrderBy(r => r.Sequence).ToList(), visits, reminders, version);
+
+        public ParticipantScheduleState State() =>
+            new(_records.OrderBy(r => r.Sequence).ToList(), _visits, _reminders, _version);
     }
 
     public async Task<bool> TryAppendRecordAsync(string participantId, StoredVisitRecord record, CancellationToken cancellationToken)

@@ -46,10 +46,10 @@ public sealed record DataCut(
 }
 
 /// <summary>
-/// Loads a <see cref="DataCut"/> of the whole trial. Every read is a partition query: per protocol site the screening
-/// log and the participants (PartitionKey = site), then per participant its own partitions of <c>Visits</c>,
-/// <c>ParticipantStatus</c>, <c>DiseaseAssessments</c>, <c>AdverseEvents</c> and <c>FinalPathology</c> (PartitionKey =
-/// participant id). No table is scanned.
+/// Loads a <see cref="DataCut"/> of the whole trial. Every read is a partition query or a key range: per protocol site
+/// the screening log (PartitionKey = site) and the participants (the site's range of the allocation partition), then
+/// per participant its own partitions of <c>Visits</c> (visit and status records), <c>DiseaseAssessments</c>,
+/// <c>AdverseEvents</c> and <c>FinalPathology</c> (PartitionKey = participant id). No table is scanned.
 /// <para>
 /// The cut is an instant (<see cref="TimeProvider"/>): every record carries its recording time, and whatever was
 /// recorded after the instant is left out, so writes landing while the cut loads cannot make one report disagree with
@@ -60,15 +60,14 @@ public sealed class LoadDataCut(
     ProtocolDefinition protocol,
     IScreeningStore screenings,
     IParticipantDirectory directory,
-    IScheduleStore schedules,
-    IParticipantStatusStore statuses,
+    IParticipantRecordsReader records,
     IAssessmentStore assessments,
     IAdverseEventReader adverseEvents,
     IFinalPathologyStore pathology,
     TimeProvider time,
     ILogger<LoadDataCut> logger)
 {
-    /// <summary>Participants loaded at the same time; each costs five partition queries.</summary>
+    /// <summary>Participants loaded at the same time; each costs four partition queries.</summary>
     public const int Parallelism = 8;
 
     private const int ScreeningPageSize = 100;
@@ -165,16 +164,15 @@ public sealed class LoadDataCut(
     private async Task<ParticipantData> LoadParticipantAsync(ParticipantRecord participant, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var id = participant.ParticipantId;
-        var schedule = schedules.LoadAsync(id, cancellationToken);
-        var status = statuses.LoadAsync(id, cancellationToken);
+        var stored = records.LoadAsync(id, cancellationToken);
         var imaging = assessments.ListAsync(id, cancellationToken);
         var events = adverseEvents.ListAsync(id, cancellationToken);
         var reports = pathology.LoadAsync(id, cancellationToken);
-        await Task.WhenAll(schedule, status, imaging, events, reports).ConfigureAwait(false);
+        await Task.WhenAll(stored, imaging, events, reports).ConfigureAwait(false);
 
-        var visits = (await schedule.ConfigureAwait(false)).Records
-            .Where(r => r.RecordedAt <= at).OrderBy(r => r.Sequence).Select(r => r.Visit).ToArray();
-        var statusRecords = (await status.ConfigureAwait(false)).Where(r => r.RecordedAt <= at).OrderBy(r => r.Sequence).ToArray();
+        var (schedule, statuses) = await stored.ConfigureAwait(false);
+        var visits = schedule.Records.Where(r => r.RecordedAt <= at).OrderBy(r => r.Sequence).Select(r => r.Visit).ToArray();
+        var statusRecords = statuses.Where(r => r.RecordedAt <= at).OrderBy(r => r.Sequence).ToArray();
         var exclusions = (await reports.ConfigureAwait(false)).Exclusions.Where(e => e.RecordedAt <= at).OrderBy(e => e.Sequence).ToArray();
         var participantProtocol = ProtocolCatalog.TryGet(participant.ProtocolVersion, out var p) ? p! : protocol;
         return new ParticipantData(participant, participantProtocol, visits, statusRecords,

@@ -152,7 +152,7 @@ internal sealed class AllocationHarness : IDisposable
     public async Task HandleParticipantEventsAsync()
     {
         var schedules = new InMemoryScheduleStore();
-        var rebuild = new RebuildSchedule(new ParticipantFiles(Participants, schedules, new InMemoryParticipantStatusStore()), schedules,
+        var rebuild = new RebuildSchedule(new ParticipantFiles(Participants, new InMemoryParticipantRecords(schedules, new InMemoryParticipantStatusStore())), schedules,
             new InMemoryReminderStore(), new InMemorySiteVisitIndex(), Time, NullLogger<RebuildSchedule>.Instance);
         var handler = new ParticipantEvents(rebuild, _provider.GetRequiredService<AllocationFollowUp>(), NullLogger<ParticipantEvents>.Instance);
         var events = Queues.On(QueueNames.ParticipantEvents);

@@ -36,7 +36,8 @@ public class ReportRouteTests
         assessments.Records.Add(new AssessmentRecord("asm_1", ParticipantId, "PKUIH",
             new DiseaseAssessment(OutcomeHarness.AllocatedOn.AddDays(60), AssessmentResult.Progression), Now.AddDays(-1)));
         var time = new FakeTimeProvider(Now);
-        var load = new LoadDataCut(protocol, screenings, participants, new InMemoryScheduleStore(), new InMemoryParticipantStatusStore(),
+        var load = new LoadDataCut(protocol, screenings, participants,
+            new InMemoryParticipantRecords(new InMemoryScheduleStore(), new InMemoryParticipantStatusStore()),
             assessments, new NoAdverseEvents(), new InMemoryFinalPathologyStore(), time, NullLogger<LoadDataCut>.Instance);
         _functions = new Http.Reports(TestEndpoint.Create(new InMemoryIdempotencyStore()),
             new ReadConsortFlow(protocol, load, NullLogger<ReadConsortFlow>.Instance),
