@@ -12,7 +12,8 @@ namespace RpsServerless.Functions.Queues;
 /// Queue <c>participant-events</c>: rebuild the participant's schedule; on an <c>allocated</c> event first finish the
 /// allocation (audit record, notification) if it is still pending.
 /// </summary>
-public sealed class ParticipantEvents(RebuildSchedule rebuild, AllocationFollowUp allocationFollowUp, ILogger<ParticipantEvents> logger)
+public sealed class ParticipantEvents(
+    RebuildSchedule rebuild, AllocationFollowUp allocationFollowUp, ILogger<ParticipantEvents> logger)
 {
     [Function(nameof(OnParticipantEvent))]
     public async Task OnParticipantEvent(

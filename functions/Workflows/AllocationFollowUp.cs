@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using RpsServerless.Core.Protocol;
-using RpsServerless.Core.Scheduling;
 using RpsServerless.Functions.Audit;
 using RpsServerless.Functions.Diagnostics;
 using RpsServerless.Functions.Http;

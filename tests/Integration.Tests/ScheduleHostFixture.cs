@@ -1,11 +1,7 @@
-using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using RpsServerless.Core.Protocol;
 using RpsServerless.DevHost;
 using RpsServerless.Functions.Security;
 using RpsServerless.Functions.Storage;

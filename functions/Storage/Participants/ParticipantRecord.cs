@@ -4,8 +4,9 @@ namespace RpsServerless.Functions.Storage.Participants;
 
 /// <summary>
 /// A participant as stored at allocation (a row of the allocation partition, <see cref="ParticipantRows"/>, written by
-/// the allocation's own transaction): the allocation facts, written once and never edited. What happens later (visits, status events, outcomes)
-/// lives in records of its own, so this row stays the frozen "as allocated" view an auditor compares against.
+/// the allocation's own transaction): the allocation facts, written once and never edited. What happens later
+/// (visits, status events, outcomes) lives in records of its own, so this row stays the frozen "as allocated" view an
+/// auditor compares against.
 /// </summary>
 /// <param name="AllocatedOn">The site-local calendar date of <paramref name="AllocatedAt"/>: the schedule's anchor.</param>
 public sealed record ParticipantRecord(

@@ -6,10 +6,11 @@ using RpsServerless.Functions.Storage.Allocations;
 namespace RpsServerless.Functions.Storage.Participants;
 
 /// <summary>
-/// The participant rows: in table <c>Allocations</c>, partition <c>trial</c>, RowKey <c>participant|{siteId}|{participantId}</c>
-/// (<c>participant|PKUIH|NATARS-PKUIH-0007</c>). The allocation's own transaction inserts the row beside the state and
-/// the record, so a participant exists exactly when its allocation does — no step after the commit writes it. Numbers
-/// are zero-padded and assigned per site in allocation order, so a site's rows are one key range in allocation order.
+/// The participant rows: in table <c>Allocations</c>, partition <c>trial</c>, RowKey
+/// <c>participant|{siteId}|{participantId}</c> (<c>participant|PKUIH|NATARS-PKUIH-0007</c>). The allocation's own
+/// transaction inserts the row beside the state and the record, so a participant exists exactly when its allocation
+/// does — no step after the commit writes it. Numbers are zero-padded and assigned per site in allocation order, so a
+/// site's rows are one key range in allocation order.
 /// </summary>
 public static class ParticipantRows
 {

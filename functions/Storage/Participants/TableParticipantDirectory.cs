@@ -18,7 +18,8 @@ public sealed class TableParticipantDirectory(TableServiceClient tables, Storage
         return found.HasValue ? ParticipantRows.Read(found.Value!) : null;
     }
 
-    /// <remarks>The continuation token is the last participant id returned; a token of another site starts nowhere.</remarks>
+    /// <remarks>The continuation token is the last participant id returned; the next page starts after it within the
+    /// site's key range, so no token reaches another site's rows.</remarks>
     public async Task<Page<ParticipantRecord>> ListBySiteAsync(string siteId, string? continuationToken, int pageSize,
         CancellationToken cancellationToken)
     {
@@ -29,8 +30,8 @@ public sealed class TableParticipantDirectory(TableServiceClient tables, Storage
         if (continuationToken is not null && Paging.TryDecode(continuationToken, IsParticipantId, out var after))
             query += $" and RowKey gt {TableKeys.Literal(ParticipantRows.RowKey(siteId, after))}";
         var rows = Table.QueryAsync<TableEntity>(query, maxPerPage: pageSize + 1, cancellationToken: cancellationToken);
-        return await Paging.ReadPageAsync(rows, pageSize, ParticipantRows.Read, row => row.GetString(nameof(ParticipantRecord.ParticipantId)),
-            cancellationToken).ConfigureAwait(false);
+        return await Paging.ReadPageAsync(rows, pageSize, ParticipantRows.Read,
+            row => row.GetString(nameof(ParticipantRecord.ParticipantId)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether a continuation token of <see cref="ListBySiteAsync"/> is well formed.</summary>

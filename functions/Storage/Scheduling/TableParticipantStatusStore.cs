@@ -26,7 +26,8 @@ public sealed class TableParticipantStatusStore(TableServiceClient tables, Stora
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
         var records = new List<ParticipantStatusRecord>();
-        var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(participantId))} and RowKey ge '{StatusPrefix}' and RowKey lt '{StatusEnd}'";
+        var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(participantId))}"
+                     + $" and RowKey ge '{StatusPrefix}' and RowKey lt '{StatusEnd}'";
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
             records.Add(ReadRow(row));
         return records.OrderBy(r => r.Sequence).ToList();
