@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace RpsServerless.Core.Audit;
@@ -52,66 +53,86 @@ public static class CanonicalJson
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                Raw(output, "{");
-                var first = true;
-                foreach (var member in value.EnumerateObject().OrderBy(m => m.Name, StringComparer.Ordinal))
+                var members = new List<JsonProperty>();
+                foreach (var member in value.EnumerateObject()) members.Add(member);
+                members.Sort(static (x, y) => string.CompareOrdinal(x.Name, y.Name));
+                Raw(output, "{"u8);
+                for (var m = 0; m < members.Count; m++)
                 {
-                    if (!first) Raw(output, ",");
-                    first = false;
-                    WriteString(output, member.Name);
-                    Raw(output, ":");
-                    Write(output, member.Value);
+                    if (m > 0) Raw(output, ","u8);
+                    WriteString(output, members[m].Name);
+                    Raw(output, ":"u8);
+                    Write(output, members[m].Value);
                 }
-                Raw(output, "}");
+                Raw(output, "}"u8);
                 break;
             case JsonValueKind.Array:
-                Raw(output, "[");
+                Raw(output, "["u8);
                 var firstItem = true;
                 foreach (var item in value.EnumerateArray())
                 {
-                    if (!firstItem) Raw(output, ",");
+                    if (!firstItem) Raw(output, ","u8);
                     firstItem = false;
                     Write(output, item);
                 }
-                Raw(output, "]");
+                Raw(output, "]"u8);
                 break;
             case JsonValueKind.String:
                 WriteString(output, value.GetString()!);
                 break;
             case JsonValueKind.Number:
-                Raw(output, value.GetRawText());
+                // A number token is ASCII and has no escapes: its raw bytes are the text the source wrote.
+                Raw(output, JsonMarshal.GetRawUtf8Value(value));
                 break;
             case JsonValueKind.True:
-                Raw(output, "true");
+                Raw(output, "true"u8);
                 break;
             case JsonValueKind.False:
-                Raw(output, "false");
+                Raw(output, "false"u8);
                 break;
             default:
-                Raw(output, "null");
+                Raw(output, "null"u8);
                 break;
         }
     }
 
+    /// <summary>A string by the rules above: the runs between characters that need escaping go out as UTF-8 directly.</summary>
     internal static void WriteString(IBufferWriter<byte> output, string value)
     {
-        var text = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
+        Raw(output, "\""u8);
+        var text = value.AsSpan();
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
+            if (c is not ('"' or '\\' or < ' ')) continue;
+            Raw(output, text[start..i]);
             switch (c)
             {
-                case '"': text.Append("\\\""); break;
-                case '\\': text.Append("\\\\"); break;
-                case < ' ': text.Append("\\u00").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)); break;
-                default: text.Append(c); break;
+                case '"': Raw(output, "\\\""u8); break;
+                case '\\': Raw(output, "\\\\"u8); break;
+                default:
+                    Span<byte> escape = [(byte)'\\', (byte)'u', (byte)'0', (byte)'0', Hex[c >> 4], Hex[c & 0xF]];
+                    Raw(output, escape);
+                    break;
             }
+            start = i + 1;
         }
-        Raw(output, text.Append('"').ToString());
+        Raw(output, text[start..]);
+        Raw(output, "\""u8);
     }
 
-    internal static void Raw(IBufferWriter<byte> output, string text)
+    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
+
+    internal static void Raw(IBufferWriter<byte> output, string text) => Raw(output, text.AsSpan());
+
+    /// <summary>Characters as UTF-8 (a lone surrogate, which has no UTF-8 form, as U+FFFD).</summary>
+    private static void Raw(IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        output.Write(bytes);
+        if (text.IsEmpty) return;
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
     }
+
+    private static void Raw(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8) => output.Write(utf8);
 }

@@ -162,10 +162,12 @@ public sealed class TableAuditTrail(
                 else if (stored is { } unchanged)
                     _lastHead = unchanged; // nothing appended: the head read is still the head
 
+                // A new record is logged at Debug: the record itself is in the trail (GET /api/audit), and a line per
+                // append would double the log volume of every write.
                 foreach (var (pending, record, isNew) in records)
                 {
                     if (isNew)
-                        logger.LogInformation(LogEvents.AuditRecorded, "Audit {Sequence} {Action} {EntityType} {EntityId}",
+                        logger.LogDebug(LogEvents.AuditRecorded, "Audit {Sequence} {Action} {EntityType} {EntityId}",
                             record.Sequence, record.Action, record.EntityType, record.EntityId);
                     else
                         logger.LogInformation(LogEvents.AuditAlreadyRecorded, "Audit event already recorded as {Sequence}", record.Sequence);
