@@ -9,8 +9,10 @@ using RpsServerless.Functions.Workflows;
 namespace RpsServerless.Functions.Queues;
 
 /// <summary>
-/// Queue <c>participant-events</c>: rebuild the participant's schedule; on an <c>allocated</c> event first finish the
-/// allocation (audit record, notification) if it is still pending.
+/// Queue <c>participant-events</c>: rebuild the participant's schedule; on an <c>allocated</c> event then finish the
+/// allocation (audit record, notification) if it is still pending. The schedule comes first so that nothing wrong with
+/// the finishing holds it up: a finishing step that keeps failing poisons the message with the schedule built, and
+/// the <c>CompleteAllocations</c> sweep finishes the allocation from its pending marker.
 /// </summary>
 public sealed class ParticipantEvents(
     RebuildSchedule rebuild, AllocationFollowUp allocationFollowUp, ILogger<ParticipantEvents> logger)
@@ -26,9 +28,9 @@ public sealed class ParticipantEvents(
         using var scope = logger.BeginParticipant(participantEvent.ParticipantId);
         try
         {
+            await rebuild.RunAsync(participantEvent, cancellationToken).ConfigureAwait(false);
             if (participantEvent is { Reason: ParticipantEventReasons.Allocated, ScreeningId: { } screeningId })
                 await allocationFollowUp.FinishPendingAsync(screeningId, cancellationToken).ConfigureAwait(false);
-            await rebuild.RunAsync(participantEvent, cancellationToken).ConfigureAwait(false);
         }
         catch (UnknownParticipantException exception)
         {

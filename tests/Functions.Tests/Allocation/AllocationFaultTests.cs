@@ -81,6 +81,24 @@ public class AllocationFaultTests
         await AssertCompletedOnceAsync(harness, screeningId);
     }
 
+    /// <summary>The handler builds the schedule before it finishes the allocation: a finishing step that fails (here the
+    /// notifications queue) leaves the schedule built, and the message's next delivery finishes the allocation.</summary>
+    [Fact]
+    public async Task AFailingFinish_DoesNotHoldUpTheSchedule()
+    {
+        using var harness = new AllocationHarness();
+        var screeningId = await harness.SubmitEligibleAsync();
+        Assert.Equal(201, (await harness.AllocateAsync(screeningId)).Status);
+        harness.Queues.FailWith = new Azure.RequestFailedException(503, "queue down");
+
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(harness.HandleParticipantEventsAsync);
+
+        Assert.NotEmpty((await harness.Schedules.LoadAsync("NATARS-PKUIH-0001", CancellationToken.None)).Visits);
+        Assert.Contains(screeningId, harness.Allocations.Pending);
+        harness.Queues.FailWith = null;
+        await AssertCompletedOnceAsync(harness, screeningId);
+    }
+
     [Fact]
     public async Task WithoutACrash_TheHandlerFinishesTheAllocation_AndARedeliveryChangesNothing()
     {

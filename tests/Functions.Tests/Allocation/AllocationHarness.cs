@@ -144,16 +144,18 @@ internal sealed class AllocationHarness : IDisposable
 
     private int _eventsHandled;
 
+    /// <summary>The schedules the <c>participant-events</c> handler builds here (its schedule half works in memory).</summary>
+    public InMemoryScheduleStore Schedules { get; } = new();
+
     /// <summary>
     /// Hands every <c>participant-events</c> message sent since the last call to the queue function, in order, as the
     /// queue would: a message whose handler throws stays queued (the exception propagates) and comes again next call.
-    /// The schedule half of the handler works on in-memory stores of its own.
     /// </summary>
     public async Task HandleParticipantEventsAsync()
     {
-        var schedules = new InMemoryScheduleStore();
-        var rebuild = new RebuildSchedule(new ParticipantFiles(Participants, new InMemoryParticipantRecords(schedules, new InMemoryParticipantStatusStore())), schedules,
-            new InMemoryReminderStore(), new InMemorySiteVisitIndex(), Time, NullLogger<RebuildSchedule>.Instance);
+        var files = new ParticipantFiles(Participants, new InMemoryParticipantRecords(Schedules, new InMemoryParticipantStatusStore()));
+        var rebuild = new RebuildSchedule(files, Schedules, new InMemoryReminderStore(), new InMemorySiteVisitIndex(), Time,
+            NullLogger<RebuildSchedule>.Instance);
         var handler = new ParticipantEvents(rebuild, _provider.GetRequiredService<AllocationFollowUp>(), NullLogger<ParticipantEvents>.Instance);
         var events = Queues.On(QueueNames.ParticipantEvents);
         for (; _eventsHandled < events.Count; _eventsHandled++)
