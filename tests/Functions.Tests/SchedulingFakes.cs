@@ -237,7 +237,7 @@ internal sealed class InMemorySiteVisitIndex : ISiteVisitIndex
 }
 
 /// <summary>The two in-memory stores read side by side, as the table partition holds them together.</summary>
-internal sealed class InMemoryParticipantRecords(IScheduleStore schedules, IParticipantStatusStore statuses) : IParticipantRecordsReader
+internal sealed class InMemoryParticipantRecords(InMemoryScheduleStore schedules, InMemoryParticipantStatusStore statuses) : IParticipantRecordsReader
 {
     public async Task<ParticipantRecords> LoadAsync(string participantId, CancellationToken cancellationToken) =>
         new(await schedules.LoadAsync(participantId, cancellationToken), await statuses.LoadAsync(participantId, cancellationToken));

@@ -67,12 +67,10 @@ public sealed class ScheduleVersionConflictException(string participantId)
 
 /// <summary>
 /// A participant's visit records (append-only), the schedule as last built and the reminder set it wants: table
-/// <c>Visits</c>, PartitionKey = participant id.
+/// <c>Visits</c>, PartitionKey = participant id. Read with the status records by <see cref="IParticipantRecordsReader"/>.
 /// </summary>
 public interface IScheduleStore
 {
-    Task<ParticipantScheduleState> LoadAsync(string participantId, CancellationToken cancellationToken);
-
     /// <summary>Adds record number <see cref="StoredVisitRecord.Sequence"/>; false when that number is already taken.</summary>
     Task<bool> TryAppendRecordAsync(string participantId, StoredVisitRecord record, CancellationToken cancellationToken);
 

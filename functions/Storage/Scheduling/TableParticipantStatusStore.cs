@@ -17,21 +17,8 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 public sealed class TableParticipantStatusStore(TableServiceClient tables, StorageProvisioner provisioner) : IParticipantStatusStore
 {
     internal const string StatusPrefix = "status|";
-    // The first character after '|': the upper bound of the status rows' key range.
-    private const string StatusEnd = "status}";
 
     private TableClient Table => tables.GetTableClient(TableNames.Visits);
-
-    public async Task<IReadOnlyList<ParticipantStatusRecord>> LoadAsync(string participantId, CancellationToken cancellationToken)
-    {
-        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var records = new List<ParticipantStatusRecord>();
-        var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(participantId))}"
-                     + $" and RowKey ge '{StatusPrefix}' and RowKey lt '{StatusEnd}'";
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            records.Add(ReadRow(row));
-        return records.OrderBy(r => r.Sequence).ToList();
-    }
 
     internal static bool IsStatusRow(TableEntity row) => row.RowKey.StartsWith(StatusPrefix, StringComparison.Ordinal);
 

@@ -23,16 +23,6 @@ public sealed class TableScheduleStore(TableServiceClient tables, StorageProvisi
 
     private TableClient Table => tables.GetTableClient(TableNames.Visits);
 
-    public async Task<ParticipantScheduleState> LoadAsync(string participantId, CancellationToken cancellationToken)
-    {
-        await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new ScheduleRows();
-        var filter = $"PartitionKey eq {TableKeys.Literal(TableKeys.Escape(participantId))}";
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-            rows.TryAdd(row);
-        return rows.State();
-    }
-
     /// <summary>Collects the schedule's rows of a partition read (version row, visit records) into its state.</summary>
     internal sealed class ScheduleRows
     {
