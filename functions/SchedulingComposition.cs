@@ -17,7 +17,7 @@ public static class SchedulingComposition
         services.AddSingleton<IReminderStore, TableReminderStore>();
         services.AddSingleton<ISiteVisitIndex, TableSiteVisitIndex>();
         services.AddSingleton<IParticipantStatusStore, TableParticipantStatusStore>();
-        services.AddSingleton<IParticipantRecordsReader, TableParticipantRecords>();
+        services.AddSingleton<IParticipantHistoryReader, TableParticipantHistory>();
         services.AddSingleton<INotificationInbox, TableNotificationInbox>();
 
         services.AddSingleton<ParticipantFiles>();

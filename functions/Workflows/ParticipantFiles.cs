@@ -42,13 +42,13 @@ public sealed record ParticipantFile(
 
 /// <summary>Loads a participant's file: the participant row (through <see cref="IParticipantDirectory"/>) beside the
 /// participant's visit and status records (one partition read): two requests, side by side.</summary>
-public sealed class ParticipantFiles(IParticipantDirectory directory, IParticipantRecordsReader records)
+public sealed class ParticipantFiles(IParticipantDirectory directory, IParticipantHistoryReader history)
 {
     /// <summary>The participant's file, or null when no participant has that id.</summary>
     public async Task<ParticipantFile?> LoadAsync(string participantId, CancellationToken cancellationToken)
     {
         var participant = directory.FindAsync(participantId, cancellationToken);
-        var stored = records.LoadAsync(participantId, cancellationToken);
+        var stored = history.LoadAsync(participantId, cancellationToken);
         await Task.WhenAll(participant, stored).ConfigureAwait(false);
         if (await participant.ConfigureAwait(false) is not { } found) return null;
         var (schedule, statuses) = await stored.ConfigureAwait(false);
@@ -60,12 +60,12 @@ public sealed class ParticipantFiles(IParticipantDirectory directory, IParticipa
 /// The exports' view of a participant's timeline (<see cref="RpsServerless.Functions.Exports.IParticipantTimelineSource"/>), read from the
 /// same visit and status records the schedule is built from, so the calendar and FHIR feeds never disagree with it.
 /// </summary>
-public sealed class StoredParticipantTimelines(IParticipantRecordsReader records)
+public sealed class StoredParticipantTimelines(IParticipantHistoryReader history)
     : RpsServerless.Functions.Exports.IParticipantTimelineSource
 {
     public async Task<ParticipantTimeline> LoadAsync(ParticipantRecord participant, CancellationToken cancellationToken)
     {
-        var (schedule, statuses) = await records.LoadAsync(participant.ParticipantId, cancellationToken).ConfigureAwait(false);
+        var (schedule, statuses) = await history.LoadAsync(participant.ParticipantId, cancellationToken).ConfigureAwait(false);
         return new ParticipantFile(participant, ProtocolCatalog.Get(participant.ProtocolVersion), schedule, statuses).Timeline;
     }
 }

@@ -237,9 +237,9 @@ internal sealed class InMemorySiteVisitIndex : ISiteVisitIndex
 }
 
 /// <summary>The two in-memory stores read side by side, as the table partition holds them together.</summary>
-internal sealed class InMemoryParticipantRecords(InMemoryScheduleStore schedules, InMemoryParticipantStatusStore statuses) : IParticipantRecordsReader
+internal sealed class InMemoryParticipantHistory(InMemoryScheduleStore schedules, InMemoryParticipantStatusStore statuses) : IParticipantHistoryReader
 {
-    public async Task<ParticipantRecords> LoadAsync(string participantId, CancellationToken cancellationToken) =>
+    public async Task<ParticipantHistory> LoadAsync(string participantId, CancellationToken cancellationToken) =>
         new(await schedules.LoadAsync(participantId, cancellationToken), await statuses.LoadAsync(participantId, cancellationToken));
 }
 
@@ -355,7 +355,7 @@ internal sealed class SchedulingHarness
     public InMemoryIdempotencyStore Idempotency { get; } = new();
     public InMemoryAuditTrail Audit { get; } = new();
 
-    public ParticipantFiles Files => new(Directory, new InMemoryParticipantRecords(Schedules, Statuses));
+    public ParticipantFiles Files => new(Directory, new InMemoryParticipantHistory(Schedules, Statuses));
     public ReadSchedule ReadSchedule => new(Files, Reminders, Time);
     public RebuildSchedule Rebuild => new(Files, Schedules, Reminders, SiteVisits, Time, NullLogger<RebuildSchedule>.Instance);
 

@@ -16,7 +16,7 @@ public class ScheduleStoreTests(StorageFixture storage)
 
     /// <summary>The schedule as read back: the schedule half of the participant's partition read.</summary>
     private async Task<ParticipantScheduleState> ReadAsync(string participant) =>
-        (await storage.DevHost.Services.GetRequiredService<IParticipantRecordsReader>().LoadAsync(participant, CancellationToken.None)).Schedule;
+        (await storage.DevHost.Services.GetRequiredService<IParticipantHistoryReader>().LoadAsync(participant, CancellationToken.None)).Schedule;
 
     private TableClient Table => new(storage.ConnectionString, TableNames.Visits);
 
@@ -57,7 +57,7 @@ public class ScheduleStoreTests(StorageFixture storage)
         Assert.False(await statuses.TryAppendAsync(participant,
             new ParticipantStatusRecord(2, new AliveOn(new DateOnly(2027, 1, 31)), recordedAt), CancellationToken.None));
 
-        var both = await storage.DevHost.Services.GetRequiredService<IParticipantRecordsReader>().LoadAsync(participant, CancellationToken.None);
+        var both = await storage.DevHost.Services.GetRequiredService<IParticipantHistoryReader>().LoadAsync(participant, CancellationToken.None);
 
         Assert.Equal(["C1D1"], both.Schedule.Records.Select(r => r.Visit.VisitId));
         Assert.Equal(Visits(), both.Schedule.Visits);

@@ -3,7 +3,7 @@ using RpsServerless.Core.Outcomes;
 namespace RpsServerless.Functions.Storage.Scheduling;
 
 /// <summary>A participant's status records (death, withdrawal, …), numbered from 1. Append-only. Read with the
-/// schedule's rows by <see cref="IParticipantRecordsReader"/>.</summary>
+/// schedule's rows by <see cref="IParticipantHistoryReader"/>.</summary>
 public interface IParticipantStatusStore
 {
 

@@ -67,7 +67,7 @@ public sealed class ScheduleVersionConflictException(string participantId)
 
 /// <summary>
 /// A participant's visit records (append-only), the schedule as last built and the reminder set it wants: table
-/// <c>Visits</c>, PartitionKey = participant id. Read with the status records by <see cref="IParticipantRecordsReader"/>.
+/// <c>Visits</c>, PartitionKey = participant id. Read with the status records by <see cref="IParticipantHistoryReader"/>.
 /// </summary>
 public interface IScheduleStore
 {

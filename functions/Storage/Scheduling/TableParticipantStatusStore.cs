@@ -10,7 +10,7 @@ namespace RpsServerless.Functions.Storage.Scheduling;
 /// <summary>
 /// Status records in the participant's partition of table <c>Visits</c> (PartitionKey = participant id), RowKey
 /// <c>status|000001</c> by record number, beside the visit records and the schedule they shape, so that one partition
-/// query reads everything a schedule is built from (<see cref="TableParticipantRecords"/>). Each row keeps the report in
+/// query reads everything a schedule is built from (<see cref="TableParticipantHistory"/>). Each row keeps the report in
 /// its canonical JSON body (the shape of <c>POST …/status</c>), read back with the same parser that checked it, so
 /// storage and API can never disagree about what a status means.
 /// </summary>

@@ -60,7 +60,7 @@ public sealed class LoadDataCut(
     ProtocolDefinition protocol,
     IScreeningStore screenings,
     IParticipantDirectory directory,
-    IParticipantRecordsReader records,
+    IParticipantHistoryReader history,
     IAssessmentStore assessments,
     IAdverseEventReader adverseEvents,
     IFinalPathologyStore pathology,
@@ -164,7 +164,7 @@ public sealed class LoadDataCut(
     private async Task<ParticipantData> LoadParticipantAsync(ParticipantRecord participant, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var id = participant.ParticipantId;
-        var stored = records.LoadAsync(id, cancellationToken);
+        var stored = history.LoadAsync(id, cancellationToken);
         var imaging = assessments.ListAsync(id, cancellationToken);
         var events = adverseEvents.ListAsync(id, cancellationToken);
         var reports = pathology.LoadAsync(id, cancellationToken);

@@ -153,7 +153,7 @@ internal sealed class AllocationHarness : IDisposable
     /// </summary>
     public async Task HandleParticipantEventsAsync()
     {
-        var files = new ParticipantFiles(Participants, new InMemoryParticipantRecords(Schedules, new InMemoryParticipantStatusStore()));
+        var files = new ParticipantFiles(Participants, new InMemoryParticipantHistory(Schedules, new InMemoryParticipantStatusStore()));
         var rebuild = new RebuildSchedule(files, Schedules, new InMemoryReminderStore(), new InMemorySiteVisitIndex(), Time,
             NullLogger<RebuildSchedule>.Instance);
         var handler = new ParticipantEvents(rebuild, _provider.GetRequiredService<AllocationFollowUp>(), NullLogger<ParticipantEvents>.Instance);

@@ -37,7 +37,7 @@ public class ReportRouteTests
             new DiseaseAssessment(OutcomeHarness.AllocatedOn.AddDays(60), AssessmentResult.Progression), Now.AddDays(-1)));
         var time = new FakeTimeProvider(Now);
         var load = new LoadDataCut(protocol, screenings, participants,
-            new InMemoryParticipantRecords(new InMemoryScheduleStore(), new InMemoryParticipantStatusStore()),
+            new InMemoryParticipantHistory(new InMemoryScheduleStore(), new InMemoryParticipantStatusStore()),
             assessments, new NoAdverseEvents(), new InMemoryFinalPathologyStore(), time, NullLogger<LoadDataCut>.Instance);
         _functions = new Http.Reports(TestEndpoint.Create(new InMemoryIdempotencyStore()),
             new ReadConsortFlow(protocol, load, NullLogger<ReadConsortFlow>.Instance),

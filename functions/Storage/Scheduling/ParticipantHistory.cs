@@ -3,14 +3,14 @@ using RpsServerless.Core.Outcomes;
 
 namespace RpsServerless.Functions.Storage.Scheduling;
 
-/// <summary>Everything a participant's schedule is built from, as stored: visit records with the schedule as last
-/// built, and status records.</summary>
-public sealed record ParticipantRecords(ParticipantScheduleState Schedule, IReadOnlyList<ParticipantStatusRecord> Statuses);
+/// <summary>What has been recorded about a participant since allocation that their schedule is built from, as stored:
+/// visit records with the schedule as last built, and status records.</summary>
+public sealed record ParticipantHistory(ParticipantScheduleState Schedule, IReadOnlyList<ParticipantStatusRecord> Statuses);
 
-/// <summary>Reads a participant's <see cref="ParticipantRecords"/> together.</summary>
-public interface IParticipantRecordsReader
+/// <summary>Reads a participant's <see cref="ParticipantHistory"/> together.</summary>
+public interface IParticipantHistoryReader
 {
-    Task<ParticipantRecords> LoadAsync(string participantId, CancellationToken cancellationToken);
+    Task<ParticipantHistory> LoadAsync(string participantId, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -18,11 +18,11 @@ public interface IParticipantRecordsReader
 /// (<see cref="TableScheduleStore"/>) and the status records (<see cref="TableParticipantStatusStore"/>): a schedule
 /// read or rebuild costs this and the participant row, two requests.
 /// </summary>
-public sealed class TableParticipantRecords(TableServiceClient tables, StorageProvisioner provisioner) : IParticipantRecordsReader
+public sealed class TableParticipantHistory(TableServiceClient tables, StorageProvisioner provisioner) : IParticipantHistoryReader
 {
     private TableClient Table => tables.GetTableClient(TableNames.Visits);
 
-    public async Task<ParticipantRecords> LoadAsync(string participantId, CancellationToken cancellationToken)
+    public async Task<ParticipantHistory> LoadAsync(string participantId, CancellationToken cancellationToken)
     {
         await provisioner.EnsureProvisionedAsync(cancellationToken).ConfigureAwait(false);
         var schedule = new TableScheduleStore.ScheduleRows();
@@ -33,6 +33,6 @@ public sealed class TableParticipantRecords(TableServiceClient tables, StoragePr
             if (!schedule.TryAdd(row) && TableParticipantStatusStore.IsStatusRow(row))
                 statuses.Add(TableParticipantStatusStore.ReadRow(row));
         }
-        return new ParticipantRecords(schedule.State(), statuses.OrderBy(r => r.Sequence).ToList());
+        return new ParticipantHistory(schedule.State(), statuses.OrderBy(r => r.Sequence).ToList());
     }
 }
